@@ -27,7 +27,10 @@ export interface TokenObservation {
   readonly partitionKey: string;
   /** Kafka offset (or file line); `null` disables the duplicate check. */
   readonly offset: number | null;
-  /** Token expiry (epoch ms) when known; state keys live until then plus a margin. */
+  /**
+   * Token expiry (epoch ms) when known. Not used by the stores: state lives
+   * `state.ttlMs` after the token's last request (see state/state-keys.ts).
+   */
   readonly expiresAt: number | null;
 }
 
@@ -57,7 +60,7 @@ export interface WindowStats {
   readonly hourOfDayCount: number;
   /** Total observations applied to this token (the whole life of its state). */
   readonly totalRequests: number;
-  /** Event time of the token's first applied observation. */
+  /** Earliest event time applied to this token (a late event can move it back). */
   readonly firstSeen: number;
 }
 
@@ -102,6 +105,13 @@ export interface TokenStateStore {
    * (the token's remaining lifetime plus a margin).
    */
   claimRevocation(tokenFp: string, decisionId: string, ttlMs: number): Promise<RevocationClaim>;
+
+  /**
+   * Record that the revocation claimed by `decisionId` was delivered. After
+   * this, the same decision redelivered is no longer granted the claim, so
+   * re-reading a batch does not publish the revocation again.
+   */
+  confirmRevocation(tokenFp: string, decisionId: string): Promise<void>;
 
   /** Whether a token has been revoked (claim held). */
   isRevoked(tokenFp: string): Promise<boolean>;

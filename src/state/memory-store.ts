@@ -1,0 +1,210 @@
+import type { StateConfig } from "../config/schema.js";
+import { MemoryTokenState } from "./memory-token-state.js";
+import {
+  checkNonNegative,
+  checkObservation,
+  checkPositiveDuration,
+  checkStateConfig,
+  checkTokenFp,
+} from "./state-input.js";
+import type {
+  RevocationClaim,
+  TokenObservation,
+  TokenStateStore,
+  WindowStats,
+} from "./token-state-store.js";
+import { HOUR_MS } from "./windows.js";
+
+/** Options of `MemoryTokenStateStore`. */
+export interface MemoryStoreOptions {
+  /** Event time between sweeps for expired tokens (default one hour). */
+  readonly sweepIntervalMs?: number;
+}
+
+interface CooldownClaim {
+  readonly firedAt: number;
+  readonly holder: string;
+  readonly expiresAt: number;
+}
+
+interface Revocation {
+  readonly holder: string;
+  readonly expiresAt: number;
+  /** Delivered: a redelivered decision is no longer granted the claim. */
+  readonly delivered: boolean;
+}
+
+/**
+ * Per-token state in process memory, for replay and a first run without
+ * Redis. Same answers as `RedisTokenStateStore`; single process only.
+ *
+ * Expiry runs on event time: the store's clock is the newest event time it
+ * has been given, and a token whose newest event is more than `ttlMs` behind
+ * that clock is dropped — when next touched, and by a sweep every
+ * `sweepIntervalMs` of event time — so replaying a long log keeps memory
+ * bounded by the tokens active within the TTL. A revocation claim lives
+ * `ttlMs` of event time from the clock when it was made (Redis: wall clock).
+ */
+export class MemoryTokenStateStore implements TokenStateStore {
+  private readonly tokens = new Map<string, MemoryTokenState>();
+  private readonly cooldowns = new Map<string, Map<string, CooldownClaim>>();
+  private readonly revocations = new Map<string, Revocation>();
+  private readonly sweepIntervalMs: number;
+
+  private clock = 0;
+  private nextSweepAt = 0;
+
+  constructor(
+    private readonly config: StateConfig,
+    options: MemoryStoreOptions = {},
+  ) {
+    checkStateConfig(config);
+    this.sweepIntervalMs = options.sweepIntervalMs ?? HOUR_MS;
+  }
+
+  /** Tokens currently held (for tests and the replay summary). */
+  get tokenCount(): number {
+    return this.tokens.size;
+  }
+
+  async observe(
+    tokenFp: string,
+    observations: readonly TokenObservation[],
+  ): Promise<WindowStats[]> {
+    return this.observeNow(tokenFp, observations);
+  }
+
+  async observeMany(
+    batch: ReadonlyArray<{ tokenFp: string; observations: readonly TokenObservation[] }>,
+  ): Promise<WindowStats[][]> {
+    // Refuse the whole batch before applying any of it, as the Redis store does.
+    for (const entry of batch) this.check(entry.tokenFp, entry.observations);
+    return batch.map((entry) => this.observeNow(entry.tokenFp, entry.observations));
+  }
+
+  async claimCooldown(
+    tokenFp: string,
+    ruleId: string,
+    ts: number,
+    cooldownMs: number,
+    decisionId: string,
+  ): Promise<boolean> {
+    checkTokenFp(tokenFp);
+    checkNonNegative("ts", ts);
+    checkNonNegative("cooldownMs", cooldownMs);
+    this.advanceClock(ts);
+
+    const rules = this.cooldowns.get(tokenFp) ?? new Map<string, CooldownClaim>();
+    const current = rules.get(ruleId);
+    if (current && current.expiresAt > this.clock) {
+      if (current.holder === decisionId) return true;
+      if (current.firedAt > ts - cooldownMs) return false;
+    }
+
+    const expiresAt = ts + Math.max(this.config.ttlMs, cooldownMs);
+    rules.set(ruleId, { firedAt: ts, holder: decisionId, expiresAt });
+    this.cooldowns.set(tokenFp, rules);
+    return true;
+  }
+
+  async claimRevocation(
+    tokenFp: string,
+    decisionId: string,
+    ttlMs: number,
+  ): Promise<RevocationClaim> {
+    checkTokenFp(tokenFp);
+    checkPositiveDuration("revocation ttlMs", ttlMs);
+
+    const current = this.liveRevocation(tokenFp);
+    if (current) {
+      const granted = current.holder === decisionId && !current.delivered;
+      return { granted, holder: current.holder };
+    }
+
+    const claim = { holder: decisionId, expiresAt: this.clock + ttlMs, delivered: false };
+    this.revocations.set(tokenFp, claim);
+    return { granted: true, holder: decisionId };
+  }
+
+  async confirmRevocation(tokenFp: string, decisionId: string): Promise<void> {
+    checkTokenFp(tokenFp);
+    const current = this.liveRevocation(tokenFp);
+    if (current?.holder === decisionId) {
+      this.revocations.set(tokenFp, { ...current, delivered: true });
+    }
+  }
+
+  async isRevoked(tokenFp: string): Promise<boolean> {
+    checkTokenFp(tokenFp);
+    return this.liveRevocation(tokenFp) !== null;
+  }
+
+  async close(): Promise<void> {
+    this.tokens.clear();
+    this.cooldowns.clear();
+    this.revocations.clear();
+  }
+
+  private observeNow(tokenFp: string, observations: readonly TokenObservation[]): WindowStats[] {
+    if (observations.length === 0) return [];
+    this.check(tokenFp, observations);
+
+    const state = this.liveToken(tokenFp) ?? new MemoryTokenState(this.config);
+    const stats = observations.map((observation) => state.observe(observation));
+    this.tokens.set(tokenFp, state);
+
+    this.advanceClock(state.newestTs ?? 0);
+    return stats;
+  }
+
+  private check(tokenFp: string, observations: readonly TokenObservation[]): void {
+    checkTokenFp(tokenFp);
+    for (const observation of observations) checkObservation(observation);
+  }
+
+  private liveToken(tokenFp: string): MemoryTokenState | null {
+    const state = this.tokens.get(tokenFp);
+    if (!state) return null;
+    if (this.isExpired(state)) {
+      this.tokens.delete(tokenFp);
+      return null;
+    }
+    return state;
+  }
+
+  private liveRevocation(tokenFp: string): Revocation | null {
+    const revocation = this.revocations.get(tokenFp);
+    if (!revocation) return null;
+    if (revocation.expiresAt <= this.clock) {
+      this.revocations.delete(tokenFp);
+      return null;
+    }
+    return revocation;
+  }
+
+  private isExpired(state: MemoryTokenState): boolean {
+    return (state.newestTs ?? 0) < this.clock - this.config.ttlMs;
+  }
+
+  private advanceClock(ts: number): void {
+    if (ts <= this.clock) return;
+    this.clock = ts;
+    if (this.clock >= this.nextSweepAt) {
+      this.sweep();
+      this.nextSweepAt = this.clock + this.sweepIntervalMs;
+    }
+  }
+
+  private sweep(): void {
+    for (const [tokenFp, state] of this.tokens) {
+      if (this.isExpired(state)) this.tokens.delete(tokenFp);
+    }
+    for (const [tokenFp, rules] of this.cooldowns) {
+      for (const [ruleId, claim] of rules) {
+        if (claim.expiresAt <= this.clock) rules.delete(ruleId);
+      }
+      if (rules.size === 0) this.cooldowns.delete(tokenFp);
+    }
+    for (const tokenFp of this.revocations.keys()) this.liveRevocation(tokenFp);
+  }
+}

@@ -1,0 +1,241 @@
+import type { StateConfig } from "../config/schema.js";
+import { ConfigError } from "../errors.js";
+import { parseObserveReply } from "./observe-reply.js";
+import { isRedisReady, pingRedis } from "./redis-client.js";
+import { redisFailure, scriptStatusError } from "./state-errors.js";
+import {
+  checkNonNegative,
+  checkObservation,
+  checkPositiveDuration,
+  checkStateConfig,
+} from "./state-input.js";
+import { StateKeys } from "./state-keys.js";
+import {
+  defineStateCommands,
+  type ObserveReply,
+  type RedisClient,
+  type StateCommands,
+  statePipeline,
+} from "./state-scripts.js";
+import type {
+  RevocationClaim,
+  TokenObservation,
+  TokenStateStore,
+  WindowStats,
+} from "./token-state-store.js";
+
+/** Options of `RedisTokenStateStore`. */
+export interface RedisStoreOptions {
+  /** Quit the client on `close()` (default true: the store owns its connection). */
+  readonly quitOnClose?: boolean;
+}
+
+type ObserveBatch = ReadonlyArray<{
+  tokenFp: string;
+  observations: readonly TokenObservation[];
+}>;
+
+/**
+ * Per-token state in Redis (standalone or Cluster). Every write is one Lua
+ * script over the keys of one token (see `state-keys.ts` for the layout), so
+ * each token's update is atomic and single-slot. `observeMany` sends one
+ * script call per token: on a standalone server as one pipeline, one round
+ * trip; on a Cluster as concurrent calls, which ioredis's
+ * `enableAutoPipelining` groups into one pipeline per node.
+ *
+ * Atomicity is per token, not per batch: when one token's script fails, the
+ * tokens before it stay applied and the call throws. The caller retries the
+ * batch; offsets make the retry count nothing twice (observations without an
+ * offset are counted again).
+ */
+export class RedisTokenStateStore implements TokenStateStore {
+  private readonly client: RedisClient & StateCommands;
+  private readonly keys: StateKeys;
+  private readonly quitOnClose: boolean;
+  private closed = false;
+
+  constructor(
+    client: RedisClient,
+    private readonly config: StateConfig,
+    keyPrefix: string,
+    options: RedisStoreOptions = {},
+  ) {
+    checkStateConfig(config);
+    // ioredis would prepend its own keyPrefix to every KEYS[i] a second time.
+    if ((client.options as { keyPrefix?: string }).keyPrefix) {
+      throw new ConfigError(
+        "pass the key prefix to the store, not as the ioredis keyPrefix option",
+      );
+    }
+    this.keys = new StateKeys(keyPrefix);
+    this.client = defineStateCommands(client);
+    this.quitOnClose = options.quitOnClose ?? true;
+  }
+
+  async observe(
+    tokenFp: string,
+    observations: readonly TokenObservation[],
+  ): Promise<WindowStats[]> {
+    if (observations.length === 0) return [];
+
+    const args = this.observeArgs(tokenFp, observations);
+    let reply: ObserveReply;
+    try {
+      reply = await this.client.twObserve(...args);
+    } catch (err) {
+      throw redisFailure("observe", err);
+    }
+    return parseObserveReply(reply, observations);
+  }
+
+  async observeMany(batch: ObserveBatch): Promise<WindowStats[][]> {
+    const pending = batch.filter((entry) => entry.observations.length > 0);
+    if (pending.length === 0) return batch.map(() => []);
+
+    const args = pending.map((entry) => this.observeArgs(entry.tokenFp, entry.observations));
+    const replies = this.isCluster()
+      ? await this.sendConcurrently(args)
+      : await this.sendPipelined(args);
+
+    let next = 0;
+    return batch.map((entry) => {
+      if (entry.observations.length === 0) return [];
+      const reply = replies[next++] as ObserveReply;
+      return parseObserveReply(reply, entry.observations);
+    });
+  }
+
+  async claimCooldown(
+    tokenFp: string,
+    ruleId: string,
+    ts: number,
+    cooldownMs: number,
+    decisionId: string,
+  ): Promise<boolean> {
+    checkNonNegative("ts", ts);
+    checkNonNegative("cooldownMs", cooldownMs);
+    const key = this.keys.forToken(tokenFp).cooldowns;
+    const keyTtl = Math.max(this.config.ttlMs, cooldownMs);
+
+    let status: number;
+    try {
+      status = await this.client.twClaimCooldown(key, ruleId, ts, cooldownMs, decisionId, keyTtl);
+    } catch (err) {
+      throw redisFailure("claimCooldown", err);
+    }
+
+    if (status < 0) throw scriptStatusError("claimCooldown", status);
+    return status > 0;
+  }
+
+  async claimRevocation(
+    tokenFp: string,
+    decisionId: string,
+    ttlMs: number,
+  ): Promise<RevocationClaim> {
+    checkPositiveDuration("revocation ttlMs", ttlMs);
+    const key = this.keys.forToken(tokenFp).revocation;
+
+    let reply: Awaited<ReturnType<StateCommands["twClaimRevocation"]>>;
+    try {
+      reply = await this.client.twClaimRevocation(key, decisionId, ttlMs);
+    } catch (err) {
+      throw redisFailure("claimRevocation", err);
+    }
+
+    if (typeof reply === "number") throw scriptStatusError("claimRevocation", reply);
+    return { granted: reply[0] === 1, holder: reply[1] };
+  }
+
+  async confirmRevocation(tokenFp: string, decisionId: string): Promise<void> {
+    const key = this.keys.forToken(tokenFp).revocation;
+
+    let reply: number;
+    try {
+      reply = await this.client.twConfirmRevocation(key, decisionId);
+    } catch (err) {
+      throw redisFailure("confirmRevocation", err);
+    }
+    if (reply < 0) throw scriptStatusError("confirmRevocation", reply);
+  }
+
+  async isRevoked(tokenFp: string): Promise<boolean> {
+    const key = this.keys.forToken(tokenFp).revocation;
+    try {
+      return (await this.client.exists(key)) === 1;
+    } catch (err) {
+      throw redisFailure("isRevoked", err);
+    }
+  }
+
+  /** Whether the connection is ready (for `/readyz`). */
+  isReady(): boolean {
+    return !this.closed && isRedisReady(this.client);
+  }
+
+  /** Round-trip a PING; false when Redis does not answer. */
+  async ping(): Promise<boolean> {
+    return !this.closed && (await pingRedis(this.client));
+  }
+
+  async close(): Promise<void> {
+    this.closed = true;
+    if (!this.quitOnClose || this.client.status === "end") return;
+    try {
+      await this.client.quit();
+    } catch {
+      this.client.disconnect();
+    }
+  }
+
+  private observeArgs(tokenFp: string, observations: readonly TokenObservation[]): string[] {
+    const args: string[] = this.keys.observeKeys(tokenFp);
+    args.push(
+      String(this.config.ttlMs),
+      String(this.config.maxNetworks),
+      String(this.config.maxUserAgents),
+    );
+
+    for (const observation of observations) {
+      checkObservation(observation);
+      args.push(
+        String(observation.ts),
+        observation.network,
+        observation.userAgent,
+        observation.partitionKey,
+        observation.offset === null ? "" : String(observation.offset),
+      );
+    }
+    return args;
+  }
+
+  private async sendPipelined(argLists: string[][]): Promise<unknown[]> {
+    const pipeline = statePipeline(this.client);
+    for (const args of argLists) pipeline.twObserve(...args);
+
+    let results: [Error | null, unknown][] | null;
+    try {
+      results = await pipeline.exec();
+    } catch (err) {
+      throw redisFailure("observeMany", err);
+    }
+
+    if (!results) throw redisFailure("observeMany", new Error("pipeline discarded"));
+    return results.map(([err, reply]) => {
+      if (err) throw redisFailure("observeMany", err);
+      return reply;
+    });
+  }
+
+  private async sendConcurrently(argLists: string[][]): Promise<unknown[]> {
+    try {
+      return await Promise.all(argLists.map((args) => this.client.twObserve(...args)));
+    } catch (err) {
+      throw redisFailure("observeMany", err);
+    }
+  }
+
+  private isCluster(): boolean {
+    return this.client.isCluster;
+  }
+}

@@ -1,0 +1,75 @@
+import { readFileSync } from "node:fs";
+import type { Cluster, Redis } from "ioredis";
+
+/**
+ * The Lua scripts of the Redis store, registered as ioredis commands. Each
+ * file is named after its command and key count; ioredis sends EVALSHA and
+ * falls back to EVAL once per connection when the server lacks the script
+ * (after a restart or failover), so nothing is loaded by hand.
+ */
+
+/** A client of either kind; both support `defineCommand` and pipelines. */
+export type RedisClient = Redis | Cluster;
+
+/** The reply of `observe-4.lua`; see its header. */
+export type ObserveReply = [meta: (string | null)[], buckets: string[], stats: number[]] | number;
+
+/** The reply of `claim-revocation-1.lua`; see its header. */
+export type RevocationReply = [granted: number, holder: string] | number;
+
+type Arg = string | number;
+
+/** The commands `defineStateCommands` adds, as they are called. */
+export interface StateCommands {
+  twObserve(...keysThenArgs: Arg[]): Promise<ObserveReply>;
+  twClaimCooldown(key: string, ...args: Arg[]): Promise<number>;
+  twClaimRevocation(key: string, ...args: Arg[]): Promise<RevocationReply>;
+  twConfirmRevocation(key: string, ...args: Arg[]): Promise<number>;
+}
+
+/** The same commands queued on a pipeline (the reply arrives from `exec`). */
+export interface StatePipeline {
+  twObserve(...keysThenArgs: Arg[]): StatePipeline;
+  exec(): Promise<[Error | null, unknown][] | null>;
+}
+
+const SCRIPTS = [
+  { command: "twObserve", file: "observe-4.lua", keys: 4 },
+  { command: "twClaimCooldown", file: "claim-cooldown-1.lua", keys: 1 },
+  { command: "twClaimRevocation", file: "claim-revocation-1.lua", keys: 1 },
+  { command: "twConfirmRevocation", file: "confirm-revocation-1.lua", keys: 1 },
+] as const;
+
+let sources: Map<string, string> | null = null;
+
+// Read once per process: the files ship beside this module (the build copies
+// src/state/lua to dist/state/lua).
+function loadSources(): Map<string, string> {
+  if (sources) return sources;
+
+  const loaded = new Map<string, string>();
+  for (const script of SCRIPTS) {
+    const url = new URL(`./lua/${script.file}`, import.meta.url);
+    loaded.set(script.command, readFileSync(url, "utf8"));
+  }
+  sources = loaded;
+  return loaded;
+}
+
+/** Register the state scripts on a client and return it typed with them. */
+export function defineStateCommands(client: RedisClient): RedisClient & StateCommands {
+  const lua = loadSources();
+
+  for (const script of SCRIPTS) {
+    client.defineCommand(script.command, {
+      numberOfKeys: script.keys,
+      lua: lua.get(script.command) ?? "",
+    });
+  }
+  return client as RedisClient & StateCommands;
+}
+
+/** Open a pipeline that knows the state commands. */
+export function statePipeline(client: RedisClient): StatePipeline {
+  return client.pipeline() as unknown as StatePipeline;
+}

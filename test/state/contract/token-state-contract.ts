@@ -1,0 +1,19 @@
+import { describe } from "node:test";
+import { claimContract } from "./contract-claims.js";
+import { idempotencyContract } from "./contract-idempotency.js";
+import { distinctSetContract } from "./contract-sets.js";
+import type { StoreFactory } from "./contract-support.js";
+import { requestWindowContract } from "./contract-windows.js";
+
+export type { StoreFactory, StoreUnderTest } from "./contract-support.js";
+
+/**
+ * The behaviour every `TokenStateStore` must have, as one suite run against
+ * each implementation: identical inputs, identical answers.
+ */
+export function tokenStateStoreContract(name: string, factory: StoreFactory): void {
+  describe(`${name}: request windows`, () => requestWindowContract(factory));
+  describe(`${name}: networks and user agents`, () => distinctSetContract(factory));
+  describe(`${name}: redelivery and batching`, () => idempotencyContract(factory));
+  describe(`${name}: claims and input checks`, () => claimContract(factory));
+}

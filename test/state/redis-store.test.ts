@@ -1,0 +1,249 @@
+import assert from "node:assert/strict";
+import { createHmac } from "node:crypto";
+import { after, before, describe, test } from "node:test";
+import type { Redis } from "ioredis";
+import calculateSlot from "ioredis/built/utils/calculateSlot.js";
+import type { StateConfig } from "../../src/config/schema.js";
+import { parseObserveReply } from "../../src/state/observe-reply.js";
+import { connectRedis } from "../../src/state/redis-client.js";
+import { RedisTokenStateStore } from "../../src/state/redis-store.js";
+import { defineStateCommands } from "../../src/state/state-scripts.js";
+import { dumpRedis, leakedSecrets } from "../support/secrets.js";
+import { DEFAULT_CONFIG, HOUR, MINUTE, obs, T0 } from "./contract/contract-support.js";
+import { REDIS_URL, redisStoreUnderTest, uniquePrefix } from "./redis-fixture.js";
+
+const CONFIG: StateConfig = { ...DEFAULT_CONFIG, backend: "redis", ttlMs: 2 * HOUR };
+const RAW_TOKEN = "eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiJhbGljZSJ9.planted-secret-signature";
+const FP = createHmac("sha256", "test-fingerprint-key")
+  .update(RAW_TOKEN)
+  .digest("base64url")
+  .slice(0, 22);
+
+let fixture: Awaited<ReturnType<typeof redisStoreUnderTest>>;
+let redis: Redis;
+
+/** Every key under the fixture's prefix, sorted. */
+async function keysOf(prefix: string): Promise<string[]> {
+  return (await redis.keys(`${prefix}*`)).sort();
+}
+
+describe("redis store", () => {
+  before(async () => {
+    fixture = await redisStoreUnderTest(CONFIG);
+    redis = fixture.client;
+
+    await fixture.store.observe(FP, [
+      obs(T0, { partitionKey: "logs/0", offset: 10 }),
+      obs(T0 + 30_000, { partitionKey: "logs/0", offset: 11, network: "198.51.100.7" }),
+      obs(T0 + MINUTE, { partitionKey: "logs/1", offset: 3, userAgent: "Chrome" }),
+    ]);
+    await fixture.store.claimCooldown(FP, "many-networks", T0 + MINUTE, 10 * MINUTE, "d1");
+    await fixture.store.claimRevocation(FP, "d1", 24 * HOUR);
+  });
+
+  after(() => fixture.dispose());
+
+  test("writes the documented keys of a token, all under its hash tag", async () => {
+    const base = `${fixture.prefix}{${FP}}:`;
+    assert.deepEqual(
+      await keysOf(fixture.prefix),
+      ["b", "c", "m", "n", "r", "u"].map((suffix) => base + suffix),
+    );
+  });
+
+  test("stores real values in each key", async () => {
+    const base = `${fixture.prefix}{${FP}}:`;
+    const minute = Math.floor(T0 / MINUTE);
+
+    assert.deepEqual(await redis.hgetall(`${base}m`), {
+      f: String(T0),
+      l: String(T0 + MINUTE),
+      t: "3",
+      "o:logs/0": "11",
+      "o:logs/1": "3",
+      h10: "3",
+    });
+    assert.deepEqual(await redis.hgetall(`${base}b`), { [minute]: "2", [minute + 1]: "1" });
+    assert.deepEqual(await redis.zrange(`${base}n`, 0, -1, "WITHSCORES"), [
+      "198.51.100.7",
+      String(T0 + 30_000),
+      "192.0.2.10",
+      String(T0 + MINUTE),
+    ]);
+    assert.deepEqual(await redis.zrange(`${base}u`, 0, -1, "WITHSCORES"), [
+      "curl",
+      String(T0 + 30_000),
+      "Chrome",
+      String(T0 + MINUTE),
+    ]);
+    assert.deepEqual(await redis.hgetall(`${base}c`), { "many-networks": `${T0 + MINUTE}:d1` });
+    assert.equal(await redis.get(`${base}r`), "d1");
+  });
+
+  test("gives every key a TTL: the state TTL, or the revocation's own", async () => {
+    const base = `${fixture.prefix}{${FP}}:`;
+    for (const suffix of ["m", "b", "n", "u", "c"]) {
+      const ttl = await redis.pttl(base + suffix);
+      assert.ok(ttl > CONFIG.ttlMs - 10_000 && ttl <= CONFIG.ttlMs, `${suffix}: ${ttl}`);
+    }
+
+    const revocationTtl = await redis.pttl(`${base}r`);
+    assert.ok(revocationTtl > 24 * HOUR - 10_000 && revocationTtl <= 24 * HOUR);
+  });
+
+  test("puts all keys of a token in the cluster slot of its fingerprint", async () => {
+    // CLUSTER KEYSLOT needs a cluster; these are its documented answers.
+    assert.equal(calculateSlot("somekey"), 11058);
+    assert.equal(calculateSlot("foo{hash_tag}"), calculateSlot("hash_tag"));
+
+    const slots = new Set((await keysOf(fixture.prefix)).map((key) => calculateSlot(key)));
+    assert.deepEqual([...slots], [calculateSlot(FP)]);
+  });
+
+  test("stores nothing that identifies the token but its fingerprint", async () => {
+    const dump = await dumpRedis(redis, fixture.prefix);
+
+    assert.deepEqual(leakedSecrets(dump, [RAW_TOKEN, "planted-secret"]), []);
+    assert.ok(dump.includes(FP));
+    for (const key of await keysOf(fixture.prefix)) {
+      assert.equal(key.replace(`{${FP}}`, "{}"), `${fixture.prefix}{}:${key.slice(-1)}`);
+    }
+  });
+
+  test("a redelivered batch leaves every key exactly as it was", async () => {
+    const beforeDump = await dumpRedis(redis, fixture.prefix);
+    const stats = await fixture.store.observe(FP, [
+      obs(T0, { partitionKey: "logs/0", offset: 10 }),
+      obs(T0 + MINUTE, { partitionKey: "logs/1", offset: 3, userAgent: "Chrome" }),
+    ]);
+
+    assert.deepEqual(
+      stats.map((s) => s.duplicate),
+      [true, true],
+    );
+    assert.equal(await dumpRedis(redis, fixture.prefix), beforeDump);
+  });
+});
+
+describe("redis store bucket retention", () => {
+  test("keeps only the newest minute and the sixty before it", async () => {
+    const { store, client, prefix, dispose } = await redisStoreUnderTest(CONFIG);
+    try {
+      const minutes = [0, 5, 9, 10, 30, 69, 70];
+      await store.observe(
+        "fp-trim",
+        minutes.map((m) => obs(T0 + m * MINUTE)),
+      );
+
+      const kept = (await client.hkeys(`${prefix}{fp-trim}:b`)).map(Number).sort((a, b) => a - b);
+      const first = Math.floor(T0 / MINUTE);
+      assert.deepEqual(
+        kept,
+        [10, 30, 69, 70].map((m) => first + m),
+      );
+    } finally {
+      await dispose();
+    }
+  });
+});
+
+describe("redis store batching and failures", () => {
+  test("observeMany sends every token's script in one pipeline", async () => {
+    const { client, prefix, dispose } = await redisStoreUnderTest(CONFIG);
+    const pipelines: unknown[] = [];
+    const original = client.pipeline.bind(client);
+    client.pipeline = ((...args: Parameters<Redis["pipeline"]>) => {
+      const pipeline = original(...args);
+      pipelines.push(pipeline);
+      return pipeline;
+    }) as Redis["pipeline"];
+
+    try {
+      const store = new RedisTokenStateStore(client, CONFIG, prefix, { quitOnClose: false });
+      const results = await store.observeMany(
+        ["fp-1", "fp-2", "fp-3"].map((tokenFp) => ({ tokenFp, observations: [obs(T0)] })),
+      );
+
+      assert.equal(pipelines.length, 1);
+      assert.deepEqual(
+        results.map((r) => r.length),
+        [1, 1, 1],
+      );
+    } finally {
+      client.pipeline = original;
+      await dispose();
+    }
+  });
+
+  test("a key of the wrong type fails as a non-retriable script error", async () => {
+    const { store, client, prefix, dispose } = await redisStoreUnderTest(CONFIG);
+    try {
+      await client.set(`${prefix}{fp-typed}:n`, "not a sorted set");
+      await assert.rejects(store.observe("fp-typed", [obs(T0)]), {
+        code: "STATE_SCRIPT_FAILED",
+        retriable: false,
+      });
+      await assert.rejects(store.observeMany([{ tokenFp: "fp-typed", observations: [obs(T0)] }]), {
+        code: "STATE_SCRIPT_FAILED",
+      });
+    } finally {
+      await dispose();
+    }
+  });
+
+  test("scripts answer arguments that do not match their header with a protocol error", async () => {
+    const { client, prefix, dispose } = await redisStoreUnderTest(CONFIG);
+    try {
+      const commands = defineStateCommands(client);
+      const keys = ["m", "b", "n", "u"].map((suffix) => `${prefix}{fp-bad}:${suffix}`);
+
+      const reply = await commands.twObserve(...keys, "3600000", "64", "16", String(T0));
+      assert.equal(reply, -1);
+      assert.throws(() => parseObserveReply(reply, [obs(T0)]), {
+        code: "STATE_SCRIPT_PROTOCOL",
+        retriable: false,
+      });
+      assert.equal(await commands.twClaimCooldown(`${prefix}{fp-bad}:c`, "rule", "soon"), -1);
+      assert.deepEqual(await client.keys(`${prefix}*`), []);
+    } finally {
+      await dispose();
+    }
+  });
+
+  test("refuses a braced key prefix and a TTL shorter than the hour window", async () => {
+    const client = await connectRedis(REDIS_URL);
+    try {
+      assert.throws(() => new RedisTokenStateStore(client, CONFIG, "tw{x}:"), {
+        code: "CONFIG_INVALID",
+      });
+      assert.throws(() => new RedisTokenStateStore(client, { ...CONFIG, ttlMs: 0 }, "tw:"), {
+        code: "CONFIG_INVALID",
+      });
+    } finally {
+      await client.quit();
+    }
+  });
+
+  test("answers readiness checks and stops answering once closed", async () => {
+    const client = await connectRedis(REDIS_URL);
+    const store = new RedisTokenStateStore(client, CONFIG, uniquePrefix());
+
+    assert.equal(store.isReady(), true);
+    assert.equal(await store.ping(), true);
+
+    await store.close();
+    assert.equal(store.isReady(), false);
+    assert.equal(await store.ping(), false);
+  });
+
+  test("an unreachable server fails to connect with a retriable error and no password", async () => {
+    const failure = connectRedis("redis://:hunter2@127.0.0.1:1", { timeoutMs: 500 });
+
+    await assert.rejects(failure, (err: Error & { code?: string; retriable?: boolean }) => {
+      assert.equal(err.code, "STATE_REDIS_UNAVAILABLE");
+      assert.equal(err.retriable, true);
+      assert.ok(!err.message.includes("hunter2"), err.message);
+      return true;
+    });
+  });
+});
