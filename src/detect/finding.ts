@@ -31,10 +31,27 @@ export interface Finding {
   readonly ts: number;
 }
 
+/**
+ * Facts about an event that later pipeline steps (identity, enrichment) add
+ * beside the canonical event. Every field is optional so that detectors work
+ * before those steps exist; rules match on them only when they are present.
+ */
+export interface EventEnrichment {
+  /** Client network key as the state store counts it (IPv4 address, or IPv6 /64). */
+  readonly network?: string | null;
+  /** Autonomous system number of the client address. */
+  readonly asn?: number | null;
+  /** ISO 3166-1 alpha-2 country of the client address. */
+  readonly country?: string | null;
+  /** Operator-assigned class of the token, e.g. `user`, `service`, `ci`. */
+  readonly tokenClass?: string | null;
+}
+
 /** What a detector sees for one event. */
 export interface DetectionInput {
   readonly event: CanonicalEvent & { readonly token: NonNullable<CanonicalEvent["token"]> };
   readonly window: WindowStats;
+  readonly enrichment?: EventEnrichment;
 }
 
 /** Anything that turns one event plus its token's windows into findings. */

@@ -1,0 +1,51 @@
+import type { StatisticalCheck } from "../detectors/statistical-detector.js";
+import type { RuleAction, RuleMode, Severity } from "../finding.js";
+import type { CompiledException } from "./compile-exceptions.js";
+import type { CompiledExpression } from "./compile-expression.js";
+import type { CompiledMacro } from "./macros.js";
+
+/** One value recorded as evidence when a rule fires, keyed by its expression. */
+export interface EvidenceProbe {
+  readonly key: string;
+  readonly expression: CompiledExpression;
+}
+
+/** The statistical detector a rule names, with its validated params. */
+export interface RuleDetector {
+  readonly name: string;
+  readonly params: unknown;
+  readonly check: StatisticalCheck;
+}
+
+/**
+ * A rule ready to evaluate: its CEL compiled and type-checked, its
+ * cooldown in milliseconds, its exceptions resolved. A rule has a
+ * condition, a detector, or both (the condition then gates the detector).
+ */
+export interface CompiledRule {
+  readonly id: string;
+  readonly version: number;
+  readonly description: string;
+  readonly enabled: boolean;
+  readonly severity: Severity;
+  readonly score: number;
+  readonly action: RuleAction;
+  readonly mode: RuleMode;
+  readonly cooldownMs: number;
+  readonly condition: CompiledExpression | null;
+  readonly detector: RuleDetector | null;
+  readonly exceptions: readonly CompiledException[];
+  readonly evidence: readonly EvidenceProbe[];
+  /** Where the rule was defined, for audit records and `rules validate`. */
+  readonly file: string;
+  readonly line: number;
+}
+
+/** Every rule of a rule directory, with the shared macros they may read. */
+export interface CompiledRuleSet {
+  readonly dir: string;
+  readonly files: readonly string[];
+  readonly rules: readonly CompiledRule[];
+  readonly macros: readonly CompiledMacro[];
+  readonly lists: ReadonlyMap<string, readonly string[]>;
+}
