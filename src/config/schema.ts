@@ -14,7 +14,7 @@ const durationMs = z.number().int().nonnegative();
 
 const kafkaSchema = z
   .strictObject({
-    brokers: z.array(z.string().min(1)).min(1).default(["127.0.0.1:19092"]),
+    brokers: z.array(z.string().min(1)).min(1).default(["127.0.0.1:9092"]),
     clientId: z.string().min(1).default("tokenwatch"),
     groupId: z.string().min(1).default("tokenwatch"),
     topics: z.array(z.string().min(1)).min(1).default(["gateway-logs"]),
@@ -99,7 +99,7 @@ const policySchema = z
     /** Global shadow switch: decisions are computed, counted and logged; nothing is revoked. */
     dryRun: z.boolean().default(false),
     /** Findings for one event add up to a risk score; at or above this it revokes. */
-    revokeScore: z.number().min(0).max(1000).default(100),
+    revokeScore: z.number().min(0).max(1000).default(80),
     /** Revocation claims live at least this long when the token's expiry is unknown. */
     revocationTtlMs: durationMs.default(30 * DAY),
   })

@@ -1,0 +1,69 @@
+import { createServer, type Server } from "node:http";
+import type { Logger } from "pino";
+import type { Metrics } from "./metrics.js";
+
+/** A readiness probe: resolves to null when ready, or a short reason when not. */
+export type ReadinessCheck = () => Promise<string | null>;
+
+/**
+ * Serves `/metrics` (Prometheus text format), `/healthz` (the process is
+ * alive) and `/readyz` (Kafka and the state store are reachable). Nothing else.
+ */
+export class HttpServer {
+  private server: Server | null = null;
+
+  constructor(
+    private readonly metrics: Metrics,
+    private readonly readiness: ReadinessCheck,
+    private readonly log: Logger,
+  ) {}
+
+  /** Start listening; resolves with the bound port (useful with port 0). */
+  async listen(host: string, port: number): Promise<number> {
+    const server = createServer((req, res) => {
+      this.route(req.url ?? "/")
+        .then(({ status, type, body }) => {
+          res.writeHead(status, { "content-type": type });
+          res.end(body);
+        })
+        .catch((err: unknown) => {
+          this.log.warn({ err }, "http handler failed");
+          res.writeHead(500).end();
+        });
+    });
+    this.server = server;
+
+    await new Promise<void>((resolve, reject) => {
+      server.once("error", reject);
+      server.listen(port, host, resolve);
+    });
+    const address = server.address();
+    const bound = typeof address === "object" && address ? address.port : port;
+    this.log.info({ host, port: bound }, "http server listening");
+    return bound;
+  }
+
+  private async route(url: string): Promise<{ status: number; type: string; body: string }> {
+    const path = url.split("?")[0];
+    if (path === "/metrics") {
+      const body = await this.metrics.registry.metrics();
+      return { status: 200, type: this.metrics.registry.contentType, body };
+    }
+    if (path === "/healthz") return { status: 200, type: "text/plain", body: "ok\n" };
+    if (path === "/readyz") {
+      const reason = await this.readiness();
+      this.metrics.ready.set(reason === null ? 1 : 0);
+      return reason === null
+        ? { status: 200, type: "text/plain", body: "ready\n" }
+        : { status: 503, type: "text/plain", body: `not ready: ${reason}\n` };
+    }
+    return { status: 404, type: "text/plain", body: "not found\n" };
+  }
+
+  async close(): Promise<void> {
+    const server = this.server;
+    if (!server) return;
+    this.server = null;
+    await new Promise<void>((resolve) => server.close(() => resolve()));
+  }
+}

@@ -1,0 +1,70 @@
+import assert from "node:assert/strict";
+import { test } from "node:test";
+import { maskSecrets } from "../../src/cli/config-command.js";
+import { loadConfig } from "../../src/config/load-config.js";
+import { type Config, configSchema } from "../../src/config/schema.js";
+
+const KEY = "fingerprint-key-Zp4Rv8Ns3Jd6Hc1B";
+const MASK = "********";
+
+function configWith(redisUrl: string, fingerprintKey: string | null = KEY): Config {
+  return configSchema.parse({ redis: { url: redisUrl }, identity: { fingerprintKey } });
+}
+
+function section(masked: Record<string, unknown>, name: string): Record<string, unknown> {
+  return masked[name] as Record<string, unknown>;
+}
+
+test("the fingerprint key is masked", () => {
+  const masked = maskSecrets(configWith("redis://127.0.0.1:6379"));
+
+  assert.equal(section(masked, "identity").fingerprintKey, MASK);
+  assert.ok(!JSON.stringify(masked).includes(KEY));
+});
+
+test("an unset fingerprint key stays null, so the output shows it is missing", () => {
+  const masked = maskSecrets(configWith("redis://127.0.0.1:6379", null));
+
+  assert.equal(section(masked, "identity").fingerprintKey, null);
+});
+
+test("the credentials in a redis URL are masked, host, port and database kept", () => {
+  const cases = [
+    ["redis://default:s3cretPass@redis.internal:6379/2", `redis://${MASK}@redis.internal:6379/2`],
+    ["rediss://:s3cretPass@redis.internal:6380", `rediss://${MASK}@redis.internal:6380`],
+  ];
+
+  for (const [url, expected] of cases) {
+    assert.equal(section(maskSecrets(configWith(url as string)), "redis").url, expected);
+  }
+});
+
+test("a password holding an unencoded @ is masked whole", () => {
+  // WHATWG URL (and so ioredis) splits user info from the host at the last @.
+  const url = "redis://:pa@ss@w0rd@redis.internal:6379/0";
+  assert.equal(new URL(url).hostname, "redis.internal");
+
+  const masked = section(maskSecrets(configWith(url)), "redis").url;
+
+  assert.equal(masked, `redis://${MASK}@redis.internal:6379/0`);
+});
+
+test("a redis URL without credentials and a socket path are left as they are", () => {
+  for (const url of ["redis://127.0.0.1:6379/0", "/var/run/redis/redis.sock"]) {
+    assert.equal(section(maskSecrets(configWith(url)), "redis").url, url);
+  }
+});
+
+test("masking works on the frozen loaded configuration and leaves it untouched", () => {
+  const { config } = loadConfig(null, {
+    TOKENWATCH_FINGERPRINT_KEY: KEY,
+    TOKENWATCH_REDIS_URL: "redis://user:s3cretPass@redis:6379",
+  });
+
+  const masked = maskSecrets(config);
+
+  assert.equal(section(masked, "identity").fingerprintKey, MASK);
+  assert.equal(section(masked, "redis").url, `redis://${MASK}@redis:6379`);
+  assert.equal(config.identity.fingerprintKey, KEY);
+  assert.equal(config.redis.url, "redis://user:s3cretPass@redis:6379");
+});

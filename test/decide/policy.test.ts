@@ -1,0 +1,277 @@
+import assert from "node:assert/strict";
+import { test } from "node:test";
+import { pino } from "pino";
+import type { Counter } from "prom-client";
+import { type Config, configSchema } from "../../src/config/schema.js";
+import { decisionId } from "../../src/decide/decision.js";
+import { GuardedPolicy } from "../../src/decide/policy.js";
+import type { Finding } from "../../src/detect/finding.js";
+import type { CanonicalEvent, TokenClaims } from "../../src/ingest/canonical-event.js";
+import { Metrics } from "../../src/observe/metrics.js";
+import { MemoryTokenStateStore } from "../../src/state/memory-store.js";
+
+type TokenEvent = CanonicalEvent & { readonly token: NonNullable<CanonicalEvent["token"]> };
+
+const DEFAULTS: Config = configSchema.parse({});
+const MINUTE = 60_000;
+const T0 = Date.UTC(2025, 0, 15, 10, 0, 0);
+const FP = "fp-policy-test";
+
+function setup(policy: Partial<Config["policy"]> = {}) {
+  const store = new MemoryTokenStateStore(DEFAULTS.state);
+  const metrics = new Metrics();
+  const config = { ...DEFAULTS.policy, ...policy };
+  const log = pino({ level: "silent" });
+  return { store, metrics, policy: new GuardedPolicy(store, config, metrics, log) };
+}
+
+/** An event of token `FP` at `ts`, read from offset `offset` of partition 0. */
+function event(ts: number, offset: number, claims: TokenClaims | null = null): TokenEvent {
+  return {
+    ts,
+    requestId: null,
+    gateway: "kong",
+    source: { stream: "gateway-logs", partition: 0, offset, index: 0 },
+    clientIp: "192.0.2.10",
+    forwardedFor: [],
+    userAgent: "curl/8.7.1",
+    method: "GET",
+    scheme: "https",
+    host: "api.example.com",
+    path: "/v1/orders",
+    queryKeys: [],
+    status: 200,
+    latencyMs: 12,
+    routeId: "orders",
+    serviceId: "orders-svc",
+    consumerId: "alice",
+    credentialId: "cred-1",
+    token: { fingerprint: FP, location: "header", kind: "opaque", claims },
+  };
+}
+
+function finding(ruleId: string, fields: Partial<Finding> = {}): Finding {
+  return {
+    ruleId,
+    ruleVersion: 1,
+    tokenFp: FP,
+    severity: "high",
+    score: 90,
+    action: "revoke",
+    mode: "enforce",
+    cooldownMs: 30 * MINUTE,
+    evidence: { "window.networks5m": 6 },
+    ts: T0,
+    ...fields,
+  };
+}
+
+/** The value of `counter` for exactly `labels`, or 0 when that series was never touched. */
+async function counted(counter: Counter, labels: Record<string, string>): Promise<number> {
+  const { values } = await counter.get();
+  const series = values.find((value) =>
+    Object.entries(labels).every(([name, label]) => value.labels[name] === label),
+  );
+  return series?.value ?? 0;
+}
+
+test("shadow findings never produce a decision", async () => {
+  const { policy, metrics, store } = setup();
+
+  const decision = await policy.decide(event(T0, 1), [
+    finding("trial-rule", { mode: "shadow", score: 100 }),
+  ]);
+
+  assert.equal(decision, null);
+  assert.equal(await store.isRevoked(FP), false);
+  assert.deepEqual((await metrics.decisions.get()).values, []);
+});
+
+test("shadow findings claim no cooldown, so a rule promoted to enforce acts at once", async () => {
+  const { policy } = setup();
+
+  await policy.decide(event(T0, 1), [finding("promoted-rule", { mode: "shadow" })]);
+  const enforced = await policy.decide(event(T0 + MINUTE, 2), [finding("promoted-rule")]);
+
+  assert.equal(enforced?.action, "revoke");
+});
+
+test("a revoke rule in alert mode yields an alert", async () => {
+  const { policy, store } = setup();
+
+  const decision = await policy.decide(event(T0, 1), [finding("loud-rule", { mode: "alert" })]);
+
+  assert.equal(decision?.action, "alert");
+  assert.equal(decision?.requestedAction, "alert");
+  assert.equal(decision?.guard, null);
+  assert.equal(decision?.ruleId, "loud-rule");
+  assert.equal(await store.isRevoked(FP), false);
+});
+
+test("a revoke at or above revokeScore revokes the token once; a later event only alerts", async () => {
+  const { policy, store } = setup();
+  const first = event(T0, 1);
+  const second = event(T0 + MINUTE, 2);
+
+  const revoked = await policy.decide(first, [
+    finding("many-networks", { score: DEFAULTS.policy.revokeScore }),
+  ]);
+  const again = await policy.decide(second, [finding("other-revoke-rule")]);
+
+  assert.equal(revoked?.action, "revoke");
+  assert.equal(revoked?.guard, null);
+  assert.equal(revoked?.id, decisionId(FP, first.source));
+  assert.equal(await store.isRevoked(FP), true);
+
+  assert.equal(again?.action, "alert");
+  assert.equal(again?.requestedAction, "revoke");
+  assert.equal(again?.guard, "already_revoked");
+  assert.notEqual(again?.id, revoked?.id);
+});
+
+test("the same event decided again revokes again until confirmed, then decides nothing", async () => {
+  const { policy, store } = setup();
+  const redelivered = event(T0, 7);
+  const findings = [finding("many-networks")];
+
+  const first = await policy.decide(redelivered, findings);
+  const beforeConfirm = await policy.decide(redelivered, findings);
+  await store.confirmRevocation(FP, first?.id ?? "");
+  const afterConfirm = await policy.decide(redelivered, findings);
+
+  assert.equal(first?.action, "revoke");
+  assert.equal(beforeConfirm?.action, "revoke");
+  assert.equal(beforeConfirm?.id, first?.id);
+  assert.equal(afterConfirm, null);
+});
+
+test("dry run turns a revocation into an alert and claims nothing", async () => {
+  const { policy, store, metrics } = setup({ dryRun: true });
+
+  const decision = await policy.decide(event(T0, 1), [finding("many-networks")]);
+
+  assert.equal(decision?.action, "alert");
+  assert.equal(decision?.requestedAction, "revoke");
+  assert.equal(decision?.guard, "dry_run");
+  assert.equal(await store.isRevoked(FP), false);
+  assert.equal(await counted(metrics.revocations, { outcome: "dry_run" }), 1);
+});
+
+test("an enforceable score below revokeScore alerts with guard below_score", async () => {
+  const { policy, store } = setup();
+  const below = DEFAULTS.policy.revokeScore - 1;
+
+  const decision = await policy.decide(event(T0, 1), [finding("weak-rule", { score: below })]);
+
+  assert.equal(decision?.action, "alert");
+  assert.equal(decision?.requestedAction, "revoke");
+  assert.equal(decision?.guard, "below_score");
+  assert.equal(decision?.riskScore, below);
+  assert.equal(await store.isRevoked(FP), false);
+});
+
+test("alert-mode findings raise the risk score but never help reach revokeScore", async () => {
+  const { policy } = setup();
+
+  const decision = await policy.decide(event(T0, 1), [
+    finding("weak-revoke", { score: 50 }),
+    finding("loud-alert", { mode: "alert", score: 50 }),
+  ]);
+
+  assert.equal(decision?.riskScore, 100);
+  assert.equal(decision?.action, "alert");
+  assert.equal(decision?.guard, "below_score");
+});
+
+test("a rule decides at most once per cooldown, in event time", async () => {
+  const { policy } = setup();
+  const ten = 10 * MINUTE;
+  const alerting = (ts: number) => [finding("rate-rule", { action: "alert", cooldownMs: ten, ts })];
+
+  const first = await policy.decide(event(T0, 1), alerting(T0));
+  const within = await policy.decide(event(T0 + ten - 1, 2), alerting(T0 + ten - 1));
+  const after = await policy.decide(event(T0 + ten + 1, 3), alerting(T0 + ten + 1));
+
+  assert.equal(first?.action, "alert");
+  assert.equal(within, null);
+  assert.equal(after?.action, "alert");
+  assert.equal(after?.ts, T0 + ten + 1);
+});
+
+test("the decision is named after the highest-scoring decisive finding and keeps them all", async () => {
+  const { policy } = setup();
+  const findings = [
+    finding("small-revoke", { score: 40, ruleVersion: 2 }),
+    finding("big-revoke", { score: 60, ruleVersion: 3 }),
+    finding("exposure", { action: "alert", score: 10 }),
+    finding("trial", { mode: "shadow", score: 100 }),
+  ];
+
+  const decision = await policy.decide(event(T0, 1), findings);
+
+  assert.equal(decision?.action, "revoke");
+  assert.equal(decision?.ruleId, "big-revoke");
+  assert.equal(decision?.ruleVersion, 3);
+  assert.equal(decision?.riskScore, 100);
+  assert.deepEqual(decision?.findings, findings);
+  assert.equal(decision?.consumerId, "alice");
+  assert.equal(decision?.credentialId, "cred-1");
+  assert.equal(decision?.routeId, "orders");
+});
+
+test("decisions and revocation outcomes are counted by action, rule and outcome", async () => {
+  const { policy, metrics } = setup();
+
+  await policy.decide(event(T0, 1), [finding("many-networks")]);
+  await policy.decide(event(T0 + MINUTE, 2), [finding("other-revoke-rule")]);
+  await policy.decide(event(T0 + MINUTE, 3), [finding("exposure", { action: "alert" })]);
+
+  const revoked = { action: "revoke", rule: "many-networks" };
+  const refused = { action: "alert", rule: "other-revoke-rule" };
+  const exposure = { action: "alert", rule: "exposure" };
+  assert.equal(await counted(metrics.decisions, revoked), 1);
+  assert.equal(await counted(metrics.decisions, refused), 1);
+  assert.equal(await counted(metrics.decisions, exposure), 1);
+  assert.equal(await counted(metrics.revocations, { outcome: "already" }), 1);
+
+  const text = await metrics.registry.getSingleMetricAsString("tokenwatch_decisions_total");
+  assert.match(text, /tokenwatch_decisions_total\{action="revoke",rule="many-networks"\} 1/);
+});
+
+test("a token's revocation claim lasts until a day past its expiry", async () => {
+  const { policy, store } = setup();
+  const day = 24 * 60 * MINUTE;
+  const exp = T0 + 2 * 60 * MINUTE;
+  const claims: TokenClaims = {
+    iss: "https://idp.example.com",
+    sub: "alice",
+    aud: null,
+    jti: "jti-1",
+    clientId: null,
+    scope: null,
+    exp,
+    iat: null,
+    kid: null,
+  };
+
+  await policy.decide(event(T0, 1, claims), [finding("many-networks")]);
+  await store.observe("fp-clock", [clockAt(exp + day - 1)]);
+  const heldBeforeMargin = await store.isRevoked(FP);
+  await store.observe("fp-clock", [clockAt(exp + day)]);
+
+  assert.equal(heldBeforeMargin, true);
+  assert.equal(await store.isRevoked(FP), false);
+});
+
+/** An observation of another token, only to move the memory store's event-time clock. */
+function clockAt(ts: number) {
+  return {
+    ts,
+    network: "198.51.100.1",
+    userAgent: "curl",
+    status: 200,
+    partitionKey: "clock/0",
+    offset: null,
+    expiresAt: null,
+  };
+}
