@@ -50,7 +50,10 @@ export interface CanonicalEvent {
   /** Request start, epoch ms, taken from the payload (never the Kafka record). */
   readonly ts: number;
   readonly requestId: string | null;
+  /** The gateway that logged the request, as the record says (free text for canonical input). */
   readonly gateway: string;
+  /** The log format it was read with: one of FORMAT_NAMES, so safe as a metric label. */
+  readonly format: string;
   readonly source: EventSource;
 
   readonly clientIp: string;

@@ -7,7 +7,7 @@ import type { CanonicalEvent } from "./canonical-event.js";
  * value of this type must never be logged, stored or published.
  */
 export interface ParsedRequest
-  extends Omit<CanonicalEvent, "token" | "source" | "clientIp" | "ts"> {
+  extends Omit<CanonicalEvent, "token" | "source" | "clientIp" | "ts" | "format"> {
   /** Event time in epoch ms, or `null` when the record has none (rejected later). */
   readonly ts: number | null;
   readonly clientIp: string | null;

@@ -163,7 +163,7 @@ export class Normalizer {
     }
 
     const token = identify(parsed, this.#identity, this.#fingerprinter);
-    return this.#toEvent(parsed, parsed.ts, clientIp, token, source, secrets);
+    return this.#toEvent(parsed, format.name, { ts: parsed.ts, clientIp, token, source }, secrets);
   }
 
   #checkTime(ts: number): string | null {
@@ -179,12 +179,11 @@ export class Normalizer {
 
   #toEvent(
     parsed: ParsedRequest,
-    ts: number,
-    clientIp: string,
-    token: CanonicalEvent["token"],
-    source: EventSource,
+    format: string,
+    known: Pick<CanonicalEvent, "ts" | "clientIp" | "token" | "source">,
     secrets: readonly string[],
   ): CanonicalEvent {
+    const { ts, clientIp, token, source } = known;
     const text = (value: string | null) =>
       value === null ? null : this.#redactor.scrubText(value, secrets);
 
@@ -200,6 +199,7 @@ export class Normalizer {
       ts,
       requestId: text(parsed.requestId),
       gateway: this.#redactor.scrubText(parsed.gateway, secrets),
+      format,
       source,
       clientIp,
       forwardedFor,

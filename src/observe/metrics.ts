@@ -11,8 +11,8 @@ export class Metrics {
 
   readonly eventsIn = new Counter({
     name: "tokenwatch_events_total",
-    help: "Canonical events accepted by the normalizer",
-    labelNames: ["gateway"],
+    help: "Canonical events accepted by the normalizer, by the log format they were read with",
+    labelNames: ["format"],
     registers: [this.registry],
   });
 

@@ -117,7 +117,7 @@ export class Pipeline {
       const { stream, partition, offset } = message;
       const result = normalizer.normalize(message.value, { stream, partition, offset });
       for (const event of result.events) {
-        metrics.eventsIn.inc({ gateway: event.gateway });
+        metrics.eventsIn.inc({ format: event.format });
         events.push(event);
       }
       for (const reject of result.rejects) {

@@ -31,6 +31,7 @@ function event(ts: number, offset: number, claims: TokenClaims | null = null): T
     ts,
     requestId: null,
     gateway: "kong",
+    format: "kong",
     source: { stream: "gateway-logs", partition: 0, offset, index: 0 },
     clientIp: "192.0.2.10",
     forwardedFor: [],

@@ -22,7 +22,8 @@ import { type ServiceProcess, startService } from "../support/service-process.js
  * process; we then read what it published and what it stored.
  */
 
-const SAMPLES = new URL("../../../shared/samples/", import.meta.url);
+// Copies of the public gateway samples, kept in the repository.
+const SAMPLES = new URL("../fixtures/formats/", import.meta.url);
 const FINGERPRINT_KEY = "integration-test-fingerprint-key-0001";
 const START = Date.parse("2026-11-03T10:00:00Z");
 

@@ -25,7 +25,7 @@ const MINUTE = 60 * SECOND;
 const STREAM = "gateway-logs";
 const SHARING_RULE = "many-networks-short-window";
 
-// The public samples of /work/shared/samples, kept byte for byte in the repository.
+// Public gateway log samples (Kong, APISIX), kept byte for byte in the repository.
 type Sample = Record<string, unknown> & { request: Record<string, unknown> };
 const KONG = sample("kong");
 const APISIX = sample("apisix");
