@@ -74,6 +74,11 @@ const inputSchema = z
     maxFutureMs: durationMs.default(HOUR),
     /** Events older than this (vs. wall clock) are rejected; 0 disables the check (replay). */
     maxAgeMs: durationMs.default(0),
+    /**
+     * Per format, which of your log's fields holds each field the parser
+     * reads, for operator-defined layouts: `{ nginx: { remote_addr: client } }`.
+     */
+    fieldMaps: z.record(z.string(), z.record(z.string(), z.string().min(1))).default({}),
   })
   .prefault({});
 

@@ -7,6 +7,7 @@ import { parseClientIp } from "../identity/network-key.js";
 import { Redactor } from "../identity/redact.js";
 import type { CanonicalEvent, EventSource } from "./canonical-event.js";
 import { type DecodedItem, decodeMessage } from "./decode.js";
+import { FieldMaps } from "./field-map.js";
 import type { JsonRecord } from "./formats/fields.js";
 import { detectFormat, FORMAT_NAMES, formatByName } from "./formats/registry.js";
 import type { GatewayFormat, ParsedRequest } from "./gateway-format.js";
@@ -57,6 +58,7 @@ export class Normalizer {
   readonly #input: InputConfig;
   readonly #fingerprinter: Fingerprinter;
   readonly #forced: ReadonlyMap<string, GatewayFormat>;
+  readonly #fieldMaps: FieldMaps;
   readonly #now: () => number;
   readonly #redactor: Redactor;
 
@@ -77,6 +79,7 @@ export class Normalizer {
     this.#now = now;
     this.#redactor = new Redactor(config.identity);
     this.#forced = resolveForced(forcedFormats);
+    this.#fieldMaps = new FieldMaps(config.input.fieldMaps ?? {});
   }
 
   normalize(message: Buffer | string, position: MessagePosition): NormalizeResult {
@@ -123,7 +126,8 @@ export class Normalizer {
   }
 
   #normalizeRecord(record: JsonRecord, source: EventSource): CanonicalEvent | Rejected {
-    const format = this.#forced.get(source.stream) ?? detectFormat(record);
+    const format =
+      this.#forced.get(source.stream) ?? detectFormat(record) ?? this.#fieldMaps.detect(record);
     if (!format) {
       return this.#reject(
         "unknown_format",
@@ -136,7 +140,7 @@ export class Normalizer {
 
     let parsed: ParsedRequest;
     try {
-      parsed = format.parse(record);
+      parsed = format.parse(this.#fieldMaps.apply(format, record));
     } catch (error) {
       const reason = error instanceof RejectedInputError ? error.reason : "invalid_field";
       const message =

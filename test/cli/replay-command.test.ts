@@ -1,0 +1,110 @@
+import assert from "node:assert/strict";
+import { spawnSync } from "node:child_process";
+import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { test } from "node:test";
+import { fileURLToPath } from "node:url";
+import { DEVELOPMENT_FINGERPRINT_KEY } from "../../src/cli/dev-key.js";
+import { Fingerprinter } from "../../src/identity/fingerprint.js";
+import { FORMAT_NAMES } from "../../src/ingest/normalize.js";
+
+/*
+ * The built CLI, run the way the README tells a new user to run it.
+ */
+
+const ROOT = fileURLToPath(new URL("../../", import.meta.url));
+const MAIN = join(ROOT, "dist/cli/main.js");
+const FIXTURES = join(ROOT, "test/fixtures/formats");
+
+function tokenwatch(args: string[], input?: string) {
+  const env = { ...process.env };
+  delete env.TOKENWATCH_FINGERPRINT_KEY;
+  const result = spawnSync(process.execPath, [MAIN, ...args], {
+    cwd: ROOT,
+    env,
+    input,
+    encoding: "utf8",
+  });
+  return { code: result.status, stdout: result.stdout, stderr: result.stderr };
+}
+
+/** The example's shared token is alice's JWT; its fingerprint under the development key. */
+function aliceFingerprint(): string {
+  const example = readFileSync(join(ROOT, "examples/gateway-logs.ndjson"), "utf8");
+  const jwt = /Bearer ([\w-]+\.[\w-]+\.[\w-]+)/.exec(example)?.[1];
+  assert.ok(jwt, "the example carries a bearer JWT");
+  return new Fingerprinter(DEVELOPMENT_FINGERPRINT_KEY).fingerprint(jwt);
+}
+
+test("replaying the bundled example revokes the shared token and nothing else", () => {
+  const { code, stdout, stderr } = tokenwatch(["replay", "examples/gateway-logs.ndjson", "--json"]);
+  const decisions = stdout
+    .trim()
+    .split("\n")
+    .map((line) => JSON.parse(line));
+
+  assert.equal(code, 0);
+  assert.equal(decisions.length, 1);
+  assert.equal(decisions[0].token, aliceFingerprint());
+  assert.equal(decisions[0].action, "revoke");
+  assert.equal(decisions[0].ruleId, "many-networks-short-window");
+  assert.equal(decisions[0].consumerId, null);
+  assert.equal(decisions[0].credentialId, null);
+  assert.equal(typeof decisions[0].ts, "number");
+  assert.match(stderr, /rejected\s+1 \(invalid_json=1\)/);
+  assert.match(stderr, /public development key/);
+});
+
+test("replay without --json prints a readable decision line", () => {
+  const { code, stdout } = tokenwatch(["replay", "examples/gateway-logs.ndjson"]);
+
+  assert.equal(code, 0);
+  assert.match(stdout, /REVOKE\s+token \S+\s+consumer -\s+rule many-networks-short-window/);
+});
+
+test("replay reads every supported format from stdin", () => {
+  const lines = readdirSync(FIXTURES)
+    .filter((name) => name.endsWith(".json"))
+    .map((name) => JSON.stringify(JSON.parse(readFileSync(join(FIXTURES, name), "utf8"))));
+
+  const { code, stderr } = tokenwatch(["replay", "-"], `${lines.join("\n")}\n`);
+
+  assert.equal(lines.length, FORMAT_NAMES.length);
+  assert.equal(code, 0);
+  assert.match(stderr, new RegExp(`events\\s+${FORMAT_NAMES.length} `));
+  assert.match(stderr, /rejected\s+0\n/);
+});
+
+test("an unknown --format is one clear sentence and exit code 2", () => {
+  const { code, stderr } = tokenwatch(["replay", "examples/gateway-logs.ndjson", "--format", "x"]);
+
+  assert.equal(code, 2);
+  assert.match(stderr, /unknown format "x"; use one of canonical, kong/);
+  assert.doesNotMatch(stderr, /\n\s+at /, "no stack trace without --debug");
+});
+
+test("a broken rules directory stops replay with file, line and field", () => {
+  const dir = mkdtempSync(join(tmpdir(), "tw-rules-"));
+  writeFileSync(
+    join(dir, "bad.yaml"),
+    [
+      "version: 1",
+      "rules:",
+      "  - id: broken-rule",
+      "    version: 1",
+      "    description: refers to a window field that does not exist",
+      "    condition: window.networks99m >= 5",
+      "    severity: high",
+      "    score: 50",
+      "    action: alert",
+      "    mode: enforce",
+      "    cooldown: 10m",
+    ].join("\n"),
+  );
+
+  const { code, stderr } = tokenwatch(["replay", "examples/gateway-logs.ndjson", "--rules", dir]);
+
+  assert.equal(code, 2);
+  assert.match(stderr, /bad\.yaml:6, rule broken-rule, field condition/);
+});
