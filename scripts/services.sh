@@ -6,12 +6,15 @@
 # Idempotent: whatever already runs is left alone.
 #
 # Usage: scripts/services.sh start|stop|status
+# Ports: SERVICES_KAFKA_PORT (9092), SERVICES_KAFKA_CONTROLLER_PORT (9093),
+#        SERVICES_REDIS_PORT (6379).
 set -euo pipefail
 
 root=$(cd "$(dirname "$0")/.." && pwd)
 state="$root/.services"
-kafka_dir="$state/kafka"
 kafka_port="${SERVICES_KAFKA_PORT:-9092}"
+# One directory per broker port, so a test can run a private broker beside the shared one.
+kafka_dir="$state/kafka-$kafka_port"
 controller_port="${SERVICES_KAFKA_CONTROLLER_PORT:-9093}"
 redis_port="${SERVICES_REDIS_PORT:-6379}"
 
@@ -31,7 +34,7 @@ ensure_tools() {
 }
 
 fetch_kafka() {
-  local lib="$kafka_dir/lib"
+  local lib="$state/kafka-lib"
   if [ -f "$lib/.complete" ] && cmp -s "$root/scripts/kafka/pom.xml" "$lib/.complete"; then
     return
   fi
@@ -82,7 +85,7 @@ start_kafka() {
   ensure_tools
   fetch_kafka
   write_kafka_config
-  local cp="$kafka_dir/lib/*"
+  local cp="$state/kafka-lib/*"
   local java_opts=(-Xms256m -Xmx768m -XX:+UseG1GC "-Dlog4j.configuration=file:$kafka_dir/log4j.properties")
   if [ ! -f "$kafka_dir/data/meta.properties" ]; then
     local cluster_id

@@ -136,6 +136,7 @@ test("canonical events keep no header, no query value and no raw token", () => {
     "clientIp",
     "consumerId",
     "credentialId",
+    "format",
     "forwardedFor",
     "gateway",
     "host",
