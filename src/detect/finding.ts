@@ -1,5 +1,5 @@
 import type { CanonicalEvent } from "../ingest/canonical-event.js";
-import type { WindowStats } from "../state/token-state-store.js";
+import type { GeoPoint, WindowStats } from "../state/token-state-store.js";
 
 export type Severity = "low" | "medium" | "high" | "critical";
 
@@ -43,8 +43,10 @@ export interface EventEnrichment {
   readonly asn?: number | null;
   /** ISO 3166-1 alpha-2 country of the client address. */
   readonly country?: string | null;
-  /** Operator-assigned class of the token, e.g. `user`, `service`, `ci`. */
+  /** Class of the token, `user` or `service` (learned, or set in configuration). */
   readonly tokenClass?: string | null;
+  /** Geo-IP location of the client address with its uncertainty radius. */
+  readonly location?: GeoPoint | null;
 }
 
 /** What a detector sees for one event. */

@@ -42,7 +42,9 @@ export class RuleEngine implements Detector {
     const context = this.#context(input);
     const findings: Finding[] = [];
 
+    const revokedRejection = input.window.afterRevocation;
     for (const rule of this.#rules) {
+      if (revokedRejection && !rule.seesRevokedRejections) continue;
       try {
         const finding = this.#evaluate(rule, input, context);
         if (finding) findings.push(finding);

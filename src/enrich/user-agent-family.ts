@@ -8,29 +8,42 @@ import UAParser from "ua-parser-js";
  * repeat the same few strings.
  */
 export class UserAgentFamilies {
-  private readonly cache = new Map<string, string>();
+  private readonly cache = new Map<string, UserAgentFacts>();
 
   constructor(private readonly maxCached = 10_000) {}
 
   family(userAgent: string | null): string {
-    if (!userAgent) return "unknown";
+    return this.describe(userAgent).family;
+  }
+
+  /** The family, and whether the client is a web browser (not an HTTP library or CLI). */
+  describe(userAgent: string | null): UserAgentFacts {
+    if (!userAgent) return UNKNOWN_AGENT;
 
     const cached = this.cache.get(userAgent);
     if (cached !== undefined) return cached;
 
-    const family = parseFamily(userAgent);
+    const facts = parseFamily(userAgent);
     if (this.cache.size >= this.maxCached) this.cache.clear();
-    this.cache.set(userAgent, family);
-    return family;
+    this.cache.set(userAgent, facts);
+    return facts;
   }
 }
 
-function parseFamily(userAgent: string): string {
+/** A user agent reduced to what detection compares. */
+export interface UserAgentFacts {
+  readonly family: string;
+  readonly browser: boolean;
+}
+
+const UNKNOWN_AGENT: UserAgentFacts = { family: "unknown", browser: false };
+
+function parseFamily(userAgent: string): UserAgentFacts {
   const result = new UAParser(userAgent).getResult();
   const browser = result.browser.name ?? libraryName(userAgent);
   const os = result.os.name ?? "-";
   const device = result.device.type ?? (result.os.name ? "desktop" : "-");
-  return `${browser}/${os}/${device}`;
+  return { family: `${browser}/${os}/${device}`, browser: result.browser.name !== undefined };
 }
 
 /**

@@ -8,12 +8,13 @@ import {
   checkTokenFp,
 } from "./state-input.js";
 import type {
+  EgressUse,
   RevocationClaim,
   TokenObservation,
   TokenStateStore,
   WindowStats,
 } from "./token-state-store.js";
-import { HOUR_MS } from "./windows.js";
+import { EGRESS_CAP, EGRESS_TTL_MS, HOUR_MS } from "./windows.js";
 
 /** Options of `MemoryTokenStateStore`. */
 export interface MemoryStoreOptions {
@@ -49,6 +50,8 @@ export class MemoryTokenStateStore implements TokenStateStore {
   private readonly tokens = new Map<string, MemoryTokenState>();
   private readonly cooldowns = new Map<string, Map<string, CooldownClaim>>();
   private readonly revocations = new Map<string, Revocation>();
+  /** `network NUL hour` → tokens seen (the Redis egress sets). */
+  private readonly egress = new Map<string, Set<string>>();
   private readonly sweepIntervalMs: number;
 
   private clock = 0;
@@ -134,6 +137,29 @@ export class MemoryTokenStateStore implements TokenStateStore {
     }
   }
 
+  async markRevoked(tokenFp: string, ts: number): Promise<void> {
+    checkTokenFp(tokenFp);
+    checkNonNegative("ts", ts);
+    this.liveToken(tokenFp)?.markRevoked(ts);
+  }
+
+  async observeEgress(uses: readonly EgressUse[]): Promise<number[]> {
+    return uses.map((use) => {
+      checkNonNegative("egress hour", use.hour);
+      const key = `${use.network}\u0000${use.hour}`;
+      const tokens = this.egress.get(key) ?? new Set<string>();
+      for (const tokenFp of use.tokenFps) {
+        if (tokens.size >= EGRESS_CAP) break;
+        tokens.add(tokenFp);
+      }
+      // The clock is left alone: egress is counted before the batch's
+      // observations, and moving the clock to the batch's newest hour first
+      // would expire tokens whose older events the same batch still holds.
+      this.egress.set(key, tokens);
+      return tokens.size;
+    });
+  }
+
   async isRevoked(tokenFp: string): Promise<boolean> {
     checkTokenFp(tokenFp);
     return this.liveRevocation(tokenFp) !== null;
@@ -143,6 +169,7 @@ export class MemoryTokenStateStore implements TokenStateStore {
     this.tokens.clear();
     this.cooldowns.clear();
     this.revocations.clear();
+    this.egress.clear();
   }
 
   private observeNow(tokenFp: string, observations: readonly TokenObservation[]): WindowStats[] {
@@ -206,5 +233,9 @@ export class MemoryTokenStateStore implements TokenStateStore {
       if (rules.size === 0) this.cooldowns.delete(tokenFp);
     }
     for (const tokenFp of this.revocations.keys()) this.liveRevocation(tokenFp);
+    for (const key of this.egress.keys()) {
+      const hour = Number(key.slice(key.indexOf("\u0000") + 1));
+      if ((hour + 1) * HOUR_MS + EGRESS_TTL_MS < this.clock) this.egress.delete(key);
+    }
   }
 }

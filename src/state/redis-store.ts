@@ -1,5 +1,6 @@
 import type { StateConfig } from "../config/schema.js";
 import { ConfigError } from "../errors.js";
+import { formatGeoPoint } from "./located-use.js";
 import { parseObserveReply } from "./observe-reply.js";
 import { isRedisReady, pingRedis } from "./redis-client.js";
 import { redisFailure, scriptStatusError } from "./state-errors.js";
@@ -18,11 +19,13 @@ import {
   statePipeline,
 } from "./state-scripts.js";
 import type {
+  EgressUse,
   RevocationClaim,
   TokenObservation,
   TokenStateStore,
   WindowStats,
 } from "./token-state-store.js";
+import { EGRESS_CAP, EGRESS_TTL_MS, MAX_PLACES } from "./windows.js";
 
 /** Options of `RedisTokenStateStore`. */
 export interface RedisStoreOptions {
@@ -159,6 +162,44 @@ export class RedisTokenStateStore implements TokenStateStore {
     if (reply < 0) throw scriptStatusError("confirmRevocation", reply);
   }
 
+  async markRevoked(tokenFp: string, ts: number): Promise<void> {
+    checkNonNegative("ts", ts);
+    const key = this.keys.forToken(tokenFp).meta;
+    try {
+      await this.client.twMarkRevoked(key, ts);
+    } catch (err) {
+      throw redisFailure("markRevoked", err);
+    }
+  }
+
+  async observeEgress(uses: readonly EgressUse[]): Promise<number[]> {
+    if (uses.length === 0) return [];
+    for (const use of uses) checkNonNegative("egress hour", use.hour);
+    const args = uses.map((use) => [
+      this.keys.egress(use.network, use.hour),
+      String(EGRESS_TTL_MS),
+      String(EGRESS_CAP),
+      ...use.tokenFps,
+    ]);
+
+    try {
+      if (this.isCluster()) {
+        return await Promise.all(
+          args.map(([key, ...rest]) => this.client.twObserveEgress(key as string, ...rest)),
+        );
+      }
+      const pipeline = statePipeline(this.client);
+      for (const [key, ...rest] of args) pipeline.twObserveEgress(key as string, ...rest);
+      const results = (await pipeline.exec()) ?? [];
+      return results.map(([err, count]) => {
+        if (err) throw err;
+        return Number(count);
+      });
+    } catch (err) {
+      throw redisFailure("observeEgress", err);
+    }
+  }
+
   async isRevoked(tokenFp: string): Promise<boolean> {
     const key = this.keys.forToken(tokenFp).revocation;
     try {
@@ -194,6 +235,7 @@ export class RedisTokenStateStore implements TokenStateStore {
       String(this.config.ttlMs),
       String(this.config.maxNetworks),
       String(this.config.maxUserAgents),
+      String(MAX_PLACES),
     );
 
     for (const observation of observations) {
@@ -204,6 +246,11 @@ export class RedisTokenStateStore implements TokenStateStore {
         observation.userAgent,
         observation.partitionKey,
         observation.offset === null ? "" : String(observation.offset),
+        observation.asn == null ? "" : String(observation.asn),
+        observation.country ?? "",
+        observation.location ? formatGeoPoint(observation.location) : "",
+        observation.status === null ? "" : String(observation.status),
+        observation.browser ? "1" : "0",
       );
     }
     return args;

@@ -11,22 +11,36 @@ import { checkTokenFp } from "./state-input.js";
  * |------------|--------|-----------------------------------------------------------------|
  * | `P{F}:m`   | hash   | `f` first seen, `l` newest event time, `t` total requests,      |
  * |            |        | `o:<partitionKey>` highest applied offset of that partition,    |
- * |            |        | `h0`…`h23` requests in that UTC hour of day                     |
- * | `P{F}:b`   | hash   | minute bucket (`floor(ts / 60000)`) → request count, last 61    |
+ * |            |        | `w0`…`w6` hour-of-week levels (24 hex digits per weekday),      |
+ * |            |        | `wd` week of the last decay, `ha` last counted clock hour,      |
+ * |            |        | `hc` active hours, `a:<asn>` / `c:<country>` → last-seen ts     |
+ * |            |        | (16 each), `ll` last location `lat,lon,km` and `lt` its time,   |
+ * |            |        | `n1` / `n2` last and previous network, `bq` browser requests,   |
+ * |            |        | `rv` event time of our revocation                               |
+ * | `P{F}:b`   | hash   | minute bucket (`floor(ts / 60000)`) → request count, last 61;   |
+ * |            |        | `s<minute>` alternations and `d<minute>` 401/403, last 11       |
  * | `P{F}:n`   | zset   | client network → last-seen event time (ms)                      |
  * | `P{F}:u`   | zset   | user-agent family → last-seen event time (ms)                   |
  * | `P{F}:c`   | hash   | rule id → `<event time>:<decision id>` of its last firing       |
  * | `P{F}:r`   | string | decision id holding the token's one revocation                  |
+ * | `Pe:{N}:H` | set    | fingerprints of tokens that used network `N` in hour `H`        |
+ * |            |        | (at most 64; lives two hours) — shared-egress learning          |
  *
  * An active token has four keys (`c` and `r` appear only once a rule fires
  * or a revocation is claimed). Memory per active token, the design target
- * being 1 KB, measured with `bench/state-memory.ts` on Redis 7.0 (20 requests
- * over an hour from 1–3 networks and 1–2 user agents): about 920 bytes, of
- * which 672 are the four keys' `MEMORY USAGE` and the rest their entries in
- * the main and expires dictionaries. A token busy in every minute of the hour
- * reaches about 1,190 bytes (the bucket hash grows to ~520). The hour-of-day
- * counters live in the meta hash because a key of their own costs ~120 bytes
- * before any content; apart, they measured 1,030–1,045 bytes per token.
+ * being 1 KB, measured with `bench/state-memory.ts` on Redis 7.0 (10,000
+ * tokens, each with 20 requests over an hour from 1–3 networks and 1–2 user
+ * agents, every request with an ASN, a country and a location): about
+ * 1,130 bytes, of which 896 are the four keys' `MEMORY USAGE` (meta 328,
+ * buckets 296, each zset 136) and the rest their entries in the main and
+ * expires dictionaries; 980 bytes at 5 requests. A token busy in every
+ * minute of the hour and alternating between two networks reaches about
+ * 1,440 bytes (the bucket hash grows to ~710). Everything new for the
+ * geo, hour and alternation signals lives in the two existing hashes
+ * because a key of its own costs ~120 bytes before any content; the meta
+ * hash must stay a listpack (values ≤ 64 bytes), which is why the hour
+ * profile is one 24-digit field per weekday. Before these signals the
+ * same token measured ~920 bytes.
  *
  * The braces are a Redis Cluster hash tag: only `F` is hashed, so all keys of
  * one token live in one slot and a script may touch them together. The
@@ -87,6 +101,11 @@ export class StateKeys {
   observeKeys(tokenFp: string): [string, string, string, string] {
     const base = this.tokenBase(tokenFp);
     return [`${base}m`, `${base}b`, `${base}n`, `${base}u`];
+  }
+
+  /** The shared-egress set of one network and hour; the network is its hash tag. */
+  egress(network: string, hour: number): string {
+    return `${this.prefix}e:{${network.replace(/[{}]/g, "")}}:${hour}`;
   }
 
   /** A SCAN `MATCH` pattern for every key under this prefix. */

@@ -12,7 +12,9 @@ import type { Cluster, Redis } from "ioredis";
 export type RedisClient = Redis | Cluster;
 
 /** The reply of `observe-4.lua`; see its header. */
-export type ObserveReply = [meta: (string | null)[], buckets: string[], stats: number[]] | number;
+export type ObserveReply =
+  | [meta: (string | null)[], buckets: string[], stats: number[], locations: string[]]
+  | number;
 
 /** The reply of `claim-revocation-1.lua`; see its header. */
 export type RevocationReply = [granted: number, holder: string] | number;
@@ -25,11 +27,14 @@ export interface StateCommands {
   twClaimCooldown(key: string, ...args: Arg[]): Promise<number>;
   twClaimRevocation(key: string, ...args: Arg[]): Promise<RevocationReply>;
   twConfirmRevocation(key: string, ...args: Arg[]): Promise<number>;
+  twMarkRevoked(key: string, ...args: Arg[]): Promise<number>;
+  twObserveEgress(key: string, ...args: Arg[]): Promise<number>;
 }
 
 /** The same commands queued on a pipeline (the reply arrives from `exec`). */
 export interface StatePipeline {
   twObserve(...keysThenArgs: Arg[]): StatePipeline;
+  twObserveEgress(key: string, ...args: Arg[]): StatePipeline;
   exec(): Promise<[Error | null, unknown][] | null>;
 }
 
@@ -38,6 +43,8 @@ const SCRIPTS = [
   { command: "twClaimCooldown", file: "claim-cooldown-1.lua", keys: 1 },
   { command: "twClaimRevocation", file: "claim-revocation-1.lua", keys: 1 },
   { command: "twConfirmRevocation", file: "confirm-revocation-1.lua", keys: 1 },
+  { command: "twMarkRevoked", file: "mark-revoked-1.lua", keys: 1 },
+  { command: "twObserveEgress", file: "observe-egress-1.lua", keys: 1 },
 ] as const;
 
 let sources: Map<string, string> | null = null;

@@ -32,6 +32,27 @@ export interface TokenObservation {
    * `state.ttlMs` after the token's last request (see state/state-keys.ts).
    */
   readonly expiresAt: number | null;
+  /** Autonomous system of the client address from geo-IP enrichment; absent or null: unknown. */
+  readonly asn?: number | null;
+  /** ISO 3166-1 alpha-2 country of the client address; absent or null: unknown. */
+  readonly country?: string | null;
+  /** Where the client address is, with the database's uncertainty; absent or null: unknown. */
+  readonly location?: GeoPoint | null;
+  /** Whether the user agent is a web browser (counted to learn the token's class). */
+  readonly browser?: boolean;
+}
+
+/** A geo-IP location: degrees, and a radius (km) the true place is likely within. */
+export interface GeoPoint {
+  readonly lat: number;
+  readonly lon: number;
+  readonly radiusKm: number;
+}
+
+/** The last located use of a token before an observation. */
+export interface LocatedUse extends GeoPoint {
+  /** Event time of that use, epoch ms. */
+  readonly ts: number;
 }
 
 /** The window statistics of one token, as of one observation's event time. */
@@ -56,8 +77,50 @@ export interface WindowStats {
   /** Whether this observation's network / user agent had been seen before (within the hour). */
   readonly networkSeenBefore: boolean;
   readonly userAgentSeenBefore: boolean;
-  /** Requests ever counted in this token's hour-of-day bucket (UTC) of this observation. */
-  readonly hourOfDayCount: number;
+  /**
+   * Hour-of-week usage profile (UTC, decayed; see windows.ts), read before
+   * this observation: the level (0–15) of this hour-of-week slot, and the
+   * sum of the levels of this hour of day and its two neighbours over all
+   * seven days.
+   */
+  readonly hourLevel: number;
+  readonly hourOfDayLevel: number;
+  /** Distinct clock hours in which the token was used (the profile's evidence). */
+  readonly activeHours: number;
+  /** Whether this user-agent family is remembered at all (any age, within state TTL). */
+  readonly userAgentKnown: boolean;
+  /** Distinct known ASNs in the last 5 minutes and the last hour; unknown ASNs are not counted. */
+  readonly asns5m: number;
+  readonly asns1h: number;
+  /** Distinct known countries in the last hour. */
+  readonly countries1h: number;
+  /**
+   * Whether this observation's ASN / country was remembered before it (any
+   * age). True when the observation's ASN / country is unknown: nothing new.
+   */
+  readonly asnKnown: boolean;
+  readonly countryKnown: boolean;
+  /** ASNs / countries remembered before this observation. */
+  readonly knownAsns: number;
+  readonly knownCountries: number;
+  /**
+   * Returns to the network used before the previous one (A, B, A) in the
+   * last 10 minutes: concurrent use from two places interleaves this way.
+   */
+  readonly alternations10m: number;
+  /** 401/403 responses in the last 5 minutes, except rejections after our own revocation. */
+  readonly denied5m: number;
+  /** Requests from a web browser in the token's life (0: a machine-only token). */
+  readonly browserRequests: number;
+  /**
+   * The observation is a 401/403 at or after the token's revocation: the
+   * gateway enforcing our revocation. It was not applied to any statistic.
+   */
+  readonly afterRevocation: boolean;
+  /** Event time of the token's revocation (see `markRevoked`), or 0 when not revoked. */
+  readonly revokedAt: number;
+  /** The token's last located use before this observation, or null. */
+  readonly previousLocation: LocatedUse | null;
   /** Total observations applied to this token (the whole life of its state). */
   readonly totalRequests: number;
   /** Earliest event time applied to this token (a late event can move it back). */
@@ -70,6 +133,14 @@ export interface RevocationClaim {
   readonly granted: boolean;
   /** The decision id holding the claim. */
   readonly holder: string;
+}
+
+/** Tokens seen on one client network in one hour of event time. */
+export interface EgressUse {
+  readonly network: string;
+  /** The hour, `floor(ts / 3600000)`. */
+  readonly hour: number;
+  readonly tokenFps: readonly string[];
 }
 
 export interface TokenStateStore {
@@ -112,6 +183,23 @@ export interface TokenStateStore {
    * re-reading a batch does not publish the revocation again.
    */
   confirmRevocation(tokenFp: string, decisionId: string): Promise<void>;
+
+  /**
+   * Record the event time at which a token was revoked, once (the first time
+   * wins). Afterwards its 401/403 responses are reported with
+   * `afterRevocation` and feed no statistic. A token without state is left
+   * alone.
+   */
+  markRevoked(tokenFp: string, ts: number): Promise<void>;
+
+  /**
+   * Record which tokens used each network in an hour and return, per
+   * entry, how many distinct tokens used that network in that hour so far
+   * (counting stops at `EGRESS_CAP`). Shared egress — CGNAT, corporate
+   * proxies — shows up as networks many tokens use at once. Counts live
+   * two hours of event time.
+   */
+  observeEgress(uses: readonly EgressUse[]): Promise<number[]>;
 
   /** Whether a token has been revoked (claim held). */
   isRevoked(tokenFp: string): Promise<boolean>;

@@ -25,12 +25,46 @@
  *   the member was remembered with last-seen after `ts − 1 h`.
  * - At most `maxNetworks` / `maxUserAgents` members are remembered; a new
  *   one evicts the least recently seen (ties: lowest member bytes).
- * - `hourOfDayCount` = requests ever applied in the UTC hour of day of `ts`.
+ * - Hour-of-week profile: 7 × 24 levels (0–15), UTC, weeks from Monday.
+ *   The first applied request in a clock hour later than the last counted
+ *   one raises its slot by 4 (capped at 15) and counts one active hour;
+ *   late events in earlier hours do not. When an applied observation falls
+ *   in a later week than the last decay, every level drops by the number
+ *   of weeks passed. `hourLevel` / `hourOfDayLevel` are read before the
+ *   observation is applied, after the decay.
+ * - ASNs and countries: like networks, at most `MAX_PLACES` each with
+ *   last-seen; `asnKnown` / `countryKnown` look at every remembered member.
+ * - Alternations: on an in-order applied observation whose network differs
+ *   from the last one and equals the one before it; counted per minute,
+ *   `alternations10m` sums minutes `M − 9 … M`. `denied5m` sums 401/403
+ *   per minute over `M − 4 … M`. Both keep minutes `N − 10 … N`.
+ * - A 401/403 at or after `revokedAt` changes nothing (`afterRevocation`).
+ * - The last location moves forward only (a late event does not replace it).
  * - `firstSeen` is the earliest event time applied; `totalRequests` counts
  *   every applied observation.
  * - A duplicate (offset at or below its partition's highest applied offset)
  *   changes nothing and reports the same statistics computed at its `ts`.
  */
+
+/** A day and a week of event time. */
+export const DAY_MS = 24 * 60 * 60_000;
+export const WEEK_MS = 7 * DAY_MS;
+
+/** How many ASNs and how many countries a token remembers. */
+export const MAX_PLACES = 16;
+
+/** Minutes of alternation and 401/403 counts kept behind the newest minute. */
+export const EVENT_MINUTES = 10;
+
+/** Distinct tokens per network and hour beyond which egress is not counted further. */
+export const EGRESS_CAP = 64;
+
+/** How long a network's hourly token count lives (event time, and Redis TTL). */
+export const EGRESS_TTL_MS = 2 * 60 * 60_000;
+
+/** Hour-of-week profile: a slot's rise per active hour, and its ceiling. */
+export const HOUR_STEP = 4;
+export const HOUR_MAX = 15;
 
 /** One minute, the width of a request-count bucket. */
 export const MINUTE_MS = 60_000;
@@ -50,6 +84,16 @@ export const RETAINED_MINUTES = 60;
 /** The minute bucket of an event time: whole minutes since the epoch. */
 export function minuteOf(ts: number): number {
   return Math.floor(ts / MINUTE_MS);
+}
+
+/** The UTC day of week of an event time, 0 = Monday (1970-01-01 was a Thursday). */
+export function dayOfWeekOf(ts: number): number {
+  return (Math.floor(ts / DAY_MS) + 3) % 7;
+}
+
+/** Whole weeks since the Monday before the epoch. */
+export function weekOf(ts: number): number {
+  return Math.floor((Math.floor(ts / DAY_MS) + 3) / 7);
 }
 
 /** The UTC hour of day (0–23) of an event time. */

@@ -61,9 +61,20 @@ describe("redis store", () => {
       t: "3",
       "o:logs/0": "11",
       "o:logs/1": "3",
-      h10: "3",
+      // Monday 10:00 UTC is the eleventh hex digit of w0 (one active hour: level 4).
+      w0: "000000000040000000000000",
+      wd: String(Math.floor((Math.floor(T0 / (24 * HOUR)) + 3) / 7)),
+      ha: String(Math.floor(T0 / HOUR)),
+      hc: "1",
+      n1: "192.0.2.10",
+      n2: "198.51.100.7",
     });
-    assert.deepEqual(await redis.hgetall(`${base}b`), { [minute]: "2", [minute + 1]: "1" });
+    // 192.0.2.10, 198.51.100.7, then 192.0.2.10 again: one alternation in the third minute.
+    assert.deepEqual(await redis.hgetall(`${base}b`), {
+      [minute]: "2",
+      [minute + 1]: "1",
+      [`s${minute + 1}`]: "1",
+    });
     assert.deepEqual(await redis.zrange(`${base}n`, 0, -1, "WITHSCORES"), [
       "198.51.100.7",
       String(T0 + 30_000),

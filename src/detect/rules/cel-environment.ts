@@ -79,11 +79,33 @@ export const WINDOW_SCHEMA = {
   userAgents1h: "int",
   networkSeenBefore: "bool",
   userAgentSeenBefore: "bool",
-  hourOfDayCount: "int",
+  hourLevel: "int",
+  hourOfDayLevel: "int",
+  activeHours: "int",
+  userAgentKnown: "bool",
+  asns5m: "int",
+  asns1h: "int",
+  countries1h: "int",
+  asnKnown: "bool",
+  countryKnown: "bool",
+  knownAsns: "int",
+  knownCountries: "int",
+  alternations10m: "int",
+  denied5m: "int",
+  browserRequests: "int",
+  afterRevocation: "bool",
+  revokedAt: "int",
   totalRequests: "int",
   firstSeen: "int",
   ageMs: "int",
-} as const satisfies Record<keyof WindowStats | "ageMs", string>;
+} as const satisfies Record<CelWindowField | "ageMs", string>;
+
+/**
+ * Every WindowStats field but the previous location, which only the
+ * travel detector reads (it is an object, and CEL rules gain nothing
+ * from raw coordinates).
+ */
+type CelWindowField = Exclude<keyof WindowStats, "previousLocation">;
 
 /** Names a list or macro may not take. */
 export const RESERVED_NAMES = new Set([

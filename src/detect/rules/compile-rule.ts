@@ -123,6 +123,8 @@ export function compileRule(raw: unknown, ctx: RuleContext): CompiledRule {
     detector,
     exceptions,
     evidence,
+    seesRevokedRejections:
+      condition !== null && windowFields(condition).includes("window.afterRevocation"),
     file: ctx.source.file,
     line: ctx.source.lineOf(rulePath),
   };

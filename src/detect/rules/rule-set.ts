@@ -36,6 +36,13 @@ export interface CompiledRule {
   readonly detector: RuleDetector | null;
   readonly exceptions: readonly CompiledException[];
   readonly evidence: readonly EvidenceProbe[];
+  /**
+   * Whether the rule sees a token's 401/403 responses after our own
+   * revocation (`window.afterRevocation`). Only rules whose condition reads
+   * that field do: those rejections are the gateway doing what we asked,
+   * and must never feed a burst, network or rate rule.
+   */
+  readonly seesRevokedRejections: boolean;
   /** Where the rule was defined, for audit records and `rules validate`. */
   readonly file: string;
   readonly line: number;

@@ -22,12 +22,23 @@ test("the shipped rules directory loads with every default rule", async () => {
   const ids = ruleSet.rules.map((item) => item.id).sort();
 
   assert.deepEqual(ids, [
+    "auth-failure-burst",
+    "concurrent-use-two-countries",
+    "concurrent-use-two-networks",
     "expired-token-accepted",
+    "impossible-travel",
     "many-networks-short-window",
+    "new-asn-after-learning",
+    "new-country-after-learning",
+    "new-user-agent-family",
     "rate-above-baseline",
     "request-rate-ceiling",
+    "revocation-not-enforced",
+    "revoked-token-retried",
     "token-in-url",
     "token-over-plain-http",
+    "unusual-hour",
+    "write-with-read-only-scope",
   ]);
   assert.deepEqual(
     ruleSet.macros.map((macro) => macro.name),
@@ -50,6 +61,7 @@ test("a compiled rule carries its settings in runtime units", async () => {
     [
       "window.networks5m",
       "window.networks1h",
+      "window.asns5m",
       "window.requests5m",
       "event.network",
       "window.networkSeenBefore",

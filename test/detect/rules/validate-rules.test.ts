@@ -9,7 +9,7 @@ test("the shipped rules validate with every rule summarized", async () => {
 
   assert.equal(report.ok, true);
   assert.deepEqual(report.problems, []);
-  assert.equal(report.rules.length, 6);
+  assert.equal(report.rules.length, 17);
   assert.deepEqual(
     report.rules.find((r) => r.id === "rate-above-baseline"),
     {

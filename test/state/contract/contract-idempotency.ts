@@ -39,7 +39,7 @@ export function idempotencyContract(factory: StoreFactory): void {
 
       const redelivered = stats[2];
       assert.deepEqual([redelivered?.requests1m, redelivered?.requests5m], [1, 1]);
-      assert.equal(redelivered?.hourOfDayCount, 2);
+      assert.equal(redelivered?.hourLevel, 4);
       assert.equal(redelivered?.networkSeenBefore, true);
       assert.deepEqual(stats[4]?.minuteHistory, [1]);
     });
@@ -99,7 +99,7 @@ export function idempotencyContract(factory: StoreFactory): void {
         first.map((s) => s.totalRequests),
         [1, 2, 3],
       );
-      assert.deepEqual([next?.totalRequests, next?.requests5m, next?.hourOfDayCount], [4, 4, 4]);
+      assert.deepEqual([next?.totalRequests, next?.requests5m, next?.hourLevel], [4, 4, 4]);
       assert.deepEqual(next?.minuteHistory, [1, 1, 1]);
     });
   });

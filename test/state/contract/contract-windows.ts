@@ -133,24 +133,6 @@ export function requestWindowContract(factory: StoreFactory): void {
     });
   });
 
-  test("hour-of-day counts are per UTC hour and accumulate across days", async () => {
-    await withStore(factory, {}, async (store) => {
-      const stats = await observeEach(store, "fp-hours", [
-        obs(T0),
-        obs(T0 + 59 * MINUTE),
-        obs(T0 + HOUR),
-        obs(T0 + 24 * HOUR + 30 * MINUTE),
-        obs(T0 + 25 * HOUR),
-      ]);
-
-      assert.deepEqual(
-        stats.map((s) => s?.hourOfDayCount),
-        [1, 2, 1, 3, 2],
-      );
-      assert.equal(stats[4]?.totalRequests, 5);
-    });
-  });
-
   test("an empty observation list returns no statistics", async () => {
     await withStore(factory, {}, async (store) => {
       assert.deepEqual(await store.observe("fp-empty", []), []);

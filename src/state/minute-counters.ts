@@ -1,0 +1,34 @@
+import { EVENT_MINUTES, minuteOf } from "./windows.js";
+
+/**
+ * Small per-minute counters (alternations, 401/403 responses) kept for the
+ * last `EVENT_MINUTES` minutes behind the token's newest minute: the twin
+ * of the `s<minute>` / `d<minute>` fields `observe-4.lua` keeps in the
+ * bucket hash. A token that never alternates or fails has none.
+ */
+export class MinuteCounters {
+  private readonly counts = new Map<number, number>();
+
+  /** Count one at `ts`, unless its minute is older than the retained ones. */
+  add(ts: number, newestTs: number): void {
+    const minute = minuteOf(ts);
+    const floor = minuteOf(newestTs) - EVENT_MINUTES;
+    if (minute < floor) return;
+
+    this.counts.set(minute, (this.counts.get(minute) ?? 0) + 1);
+    for (const kept of this.counts.keys()) {
+      if (kept < floor) this.counts.delete(kept);
+    }
+  }
+
+  /** The sum over the `minutes` minutes ending with `ts`'s minute, retained ones only. */
+  sumAt(ts: number, minutes: number, newestTs: number | null): number {
+    const current = minuteOf(ts);
+    const floor = newestTs === null ? current : minuteOf(newestTs) - EVENT_MINUTES;
+    let sum = 0;
+    for (let minute = Math.max(current - minutes + 1, floor); minute <= current; minute++) {
+      sum += this.counts.get(minute) ?? 0;
+    }
+    return sum;
+  }
+}
