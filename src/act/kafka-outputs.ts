@@ -1,33 +1,69 @@
 import type { Kafka, Message, Producer } from "kafkajs";
 import type { Logger } from "pino";
 import type { Config } from "../config/schema.js";
+import type { Decision } from "../decide/decision.js";
 import { DependencyError } from "../errors.js";
 import type { Metrics } from "../observe/metrics.js";
 import type { BatchEffects, Outputs } from "../pipeline/pipeline.js";
+import { type ActionTargets, deliverToTargets, targetNames } from "./action-targets.js";
 import { alertRecord, deadLetterRecord } from "./alert-record.js";
+import { decisionAuditRecord } from "./audit-record.js";
+import type { DeliveryDeadLetter } from "./delivery-dead-letter.js";
+import { guardAlertRecord } from "./guard-alert.js";
+import type { EncodedRevocation } from "./revocation-endpoint.js";
 import { buildRevocationEvent } from "./revocation-event.js";
+import { plainRevocations, type RevocationSigner } from "./revocation-signer.js";
+
+type TopicMessages = { topic: string; messages: Message[] };
 
 /**
- * Publishes a batch's effects to Kafka: every decision to the alerts topic,
- * `revoke` decisions also to the revocations topic, rejected input to the
- * dead-letter topic. `deliver` resolves once the broker acknowledged all of
- * them (acks = all, idempotent producer), which is what lets the consumer
- * commit the batch's offsets afterwards.
+ * Publishes a batch's effects, in two steps:
+ *
+ * 1. Kafka, in one `sendBatch` (acks = all, idempotent producer): every
+ *    decision and guard alert to the alerts topic, `revoke` decisions also to
+ *    the revocations topic (signed when a key is configured), an audit record
+ *    per decision, rejected input to the dead-letter topic.
+ * 2. The optional targets (act/action-targets.ts): the Redis denylist, then
+ *    webhooks, Alertmanager and the revocation endpoint, each bounded by
+ *    `webhooks.deadlineMs`; what they could not deliver goes to the actions
+ *    dead-letter topic.
+ *
+ * `deliver` resolves only when all of that is durable, which is what lets the
+ * consumer commit the batch's offsets afterwards. If step 1 or the denylist
+ * fails, the batch is retried whole: alerts may then be published twice
+ * under the same `id`, revocations never (the store's delivered mark).
  */
 export class KafkaOutputs implements Outputs {
   private readonly producer: Producer;
+  private readonly signer: RevocationSigner;
+  private readonly targets: ActionTargets | null;
+  private readonly audit: Config["audit"];
+  private readonly policy: Pick<Config["policy"], "dryRun" | "revokeScore">;
+  private readonly issuer: string;
 
   constructor(
     kafka: Kafka,
     private readonly config: Config["kafka"],
     private readonly metrics: Metrics,
     private readonly log: Logger,
+    options: {
+      signer?: RevocationSigner;
+      targets?: ActionTargets;
+      audit?: Config["audit"];
+      policy?: Pick<Config["policy"], "dryRun" | "revokeScore">;
+      revocations?: Pick<Config["revocations"], "issuer">;
+    } = {},
   ) {
     this.producer = kafka.producer({
       idempotent: true,
       maxInFlightRequests: 1,
       allowAutoTopicCreation: true,
     });
+    this.signer = options.signer ?? plainRevocations;
+    this.targets = options.targets ?? null;
+    this.audit = options.audit ?? { topic: null, log: false };
+    this.policy = options.policy ?? { dryRun: false, revokeScore: 80 };
+    this.issuer = options.revocations?.issuer ?? "tokenwatch";
   }
 
   async connect(): Promise<void> {
@@ -35,9 +71,97 @@ export class KafkaOutputs implements Outputs {
   }
 
   async deliver(effects: BatchEffects): Promise<void> {
-    const topicMessages = this.build(effects);
-    if (topicMessages.length === 0) return;
+    const revocations = await this.encodeRevocations(effects.decisions);
+    await this.send(this.build(effects, revocations));
 
+    for (const decision of effects.decisions) {
+      if (decision.action === "revoke") this.metrics.revocations.inc({ outcome: "published" });
+      this.metrics.eventProcessingDelaySeconds.observe(
+        Math.max(Date.now() - decision.ts, 0) / 1000,
+      );
+      this.log.info(
+        { tokenFp: decision.tokenFp, ruleId: decision.ruleId, action: decision.action },
+        "decision published",
+      );
+    }
+    if (this.targets === null) return;
+
+    const deadLetters = await deliverToTargets(this.targets, effects, revocations);
+    if (deadLetters.length > 0) await this.send([this.deadLetterMessages(deadLetters)]);
+  }
+
+  private async encodeRevocations(decisions: readonly Decision[]): Promise<EncodedRevocation[]> {
+    const out: EncodedRevocation[] = [];
+    for (const decision of decisions) {
+      if (decision.action !== "revoke") continue;
+      const event = buildRevocationEvent(decision, {
+        issuer: this.issuer,
+        audience: this.config.revocationsTopic,
+      });
+      out.push({
+        decisionId: decision.id,
+        tokenFp: decision.tokenFp,
+        body: await this.signer.encode(event),
+        signed: this.signer.signed,
+      });
+    }
+    return out;
+  }
+
+  private build(effects: BatchEffects, revocations: readonly EncodedRevocation[]): TopicMessages[] {
+    const alerts: Message[] = effects.decisions.map((decision) => ({
+      key: decision.tokenFp,
+      value: JSON.stringify(alertRecord(decision)),
+    }));
+    for (const alert of effects.guardAlerts ?? []) {
+      alerts.push({ key: alert.tokenFp, value: JSON.stringify(guardAlertRecord(alert)) });
+    }
+    const out: TopicMessages[] = [];
+    if (alerts.length) out.push({ topic: this.config.alertsTopic, messages: alerts });
+    if (revocations.length) {
+      const messages = revocations.map((r) => ({ key: r.tokenFp, value: r.body }));
+      out.push({ topic: this.config.revocationsTopic, messages });
+    }
+    const audit = this.auditMessages(effects.decisions);
+    if (audit) out.push(audit);
+    if (effects.rejects.length) {
+      const messages = effects.rejects.map((reject) => ({
+        value: JSON.stringify(deadLetterRecord(reject)),
+      }));
+      out.push({ topic: this.config.deadLetterTopic, messages });
+    }
+    return out;
+  }
+
+  private auditMessages(decisions: readonly Decision[]): TopicMessages | null {
+    const context = {
+      ...this.policy,
+      targets: ["revocations_topic", ...(this.targets ? targetNames(this.targets) : [])],
+    };
+    const messages: Message[] = [];
+    for (const decision of decisions) {
+      const record = decisionAuditRecord(decision, context);
+      this.metrics.auditRecords.inc({ kind: "decision" });
+      if (this.audit.log) this.log.info({ audit: record, tokenFp: decision.tokenFp }, "audit");
+      messages.push({ key: decision.tokenFp, value: JSON.stringify(record) });
+    }
+    if (this.audit.topic === null || messages.length === 0) return null;
+    return { topic: this.audit.topic, messages };
+  }
+
+  private deadLetterMessages(letters: readonly DeliveryDeadLetter[]): TopicMessages {
+    const topic = this.targets?.deadLetterTopic ?? this.config.deadLetterTopic;
+    return {
+      topic,
+      messages: letters.map((letter) => ({
+        key: letter.ids[0] ?? null,
+        value: JSON.stringify(letter),
+      })),
+    };
+  }
+
+  private async send(topicMessages: TopicMessages[]): Promise<void> {
+    if (topicMessages.length === 0) return;
     try {
       await this.producer.sendBatch({ topicMessages, acks: -1 });
     } catch (err) {
@@ -45,42 +169,6 @@ export class KafkaOutputs implements Outputs {
         cause: err,
       });
     }
-
-    for (const decision of effects.decisions) {
-      if (decision.action === "revoke") this.metrics.revocations.inc({ outcome: "published" });
-      this.log.info(
-        { tokenFp: decision.tokenFp, ruleId: decision.ruleId, action: decision.action },
-        "decision published",
-      );
-    }
-  }
-
-  private build(effects: BatchEffects): { topic: string; messages: Message[] }[] {
-    const alerts: Message[] = [];
-    const revocations: Message[] = [];
-    const deadLetters: Message[] = [];
-
-    for (const decision of effects.decisions) {
-      alerts.push({ key: decision.tokenFp, value: JSON.stringify(alertRecord(decision)) });
-      if (decision.action === "revoke") {
-        const event = buildRevocationEvent(decision, {
-          issuer: "tokenwatch",
-          audience: this.config.revocationsTopic,
-        });
-        revocations.push({ key: decision.tokenFp, value: JSON.stringify(event) });
-      }
-    }
-    for (const reject of effects.rejects) {
-      deadLetters.push({ value: JSON.stringify(deadLetterRecord(reject)) });
-    }
-
-    const out: { topic: string; messages: Message[] }[] = [];
-    if (alerts.length) out.push({ topic: this.config.alertsTopic, messages: alerts });
-    if (revocations.length) {
-      out.push({ topic: this.config.revocationsTopic, messages: revocations });
-    }
-    if (deadLetters.length) out.push({ topic: this.config.deadLetterTopic, messages: deadLetters });
-    return out;
   }
 
   async close(): Promise<void> {

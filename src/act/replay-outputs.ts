@@ -1,5 +1,6 @@
 import type { Decision } from "../decide/decision.js";
 import type { BatchEffects, Outputs, RejectedInput } from "../pipeline/pipeline.js";
+import type { GuardAlert } from "./guard-alert.js";
 
 /** One line of `tokenwatch replay --json`: a decision, flat and stable. */
 export interface ReplayDecisionLine {
@@ -37,10 +38,14 @@ export function replayDecisionLine(decision: Decision): ReplayDecisionLine {
 /**
  * Replay's outputs: decisions go to a writer (stdout) as they are made, as
  * JSON lines or readable lines; everything is also kept for the summary.
+ * Guard alerts (a revocation storm) are printed in readable mode only: the
+ * `--json` lines keep their one documented shape, and a refused revocation
+ * still shows there with guard `revocation_budget`.
  */
 export class ReplayOutputs implements Outputs {
   readonly decisions: Decision[] = [];
   readonly rejects: RejectedInput[] = [];
+  readonly guardAlerts: GuardAlert[] = [];
 
   constructor(
     private readonly write: (text: string) => void,
@@ -55,6 +60,13 @@ export class ReplayOutputs implements Outputs {
       );
     }
     this.rejects.push(...effects.rejects);
+    for (const alert of effects.guardAlerts ?? []) {
+      this.guardAlerts.push(alert);
+      if (!this.json) {
+        const when = new Date(alert.ts).toISOString();
+        this.write(`${when}  GUARD   ${alert.kind}  ${alert.summary}\n`);
+      }
+    }
   }
 }
 

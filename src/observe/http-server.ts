@@ -1,5 +1,6 @@
-import { createServer, type Server } from "node:http";
+import { createServer, type IncomingHttpHeaders, type Server } from "node:http";
 import type { Logger } from "pino";
+import { type DenylistLookup, denylistRoute, extAuthzRoute } from "./denylist-routes.js";
 import type { Metrics } from "./metrics.js";
 
 /** A readiness probe: resolves to null when ready, or a short reason when not. */
@@ -7,7 +8,9 @@ export type ReadinessCheck = () => Promise<string | null>;
 
 /**
  * Serves `/metrics` (Prometheus text format), `/healthz` (the process is
- * alive) and `/readyz` (Kafka and the state store are reachable). Nothing else.
+ * alive) and `/readyz` (Kafka and the state store are reachable); with a
+ * denylist, also `GET /v1/denylist/<fingerprint>` and `/v1/ext-authz/*`
+ * (see denylist-routes.ts). Nothing else.
  */
 export class HttpServer {
   private server: Server | null = null;
@@ -16,12 +19,15 @@ export class HttpServer {
     private readonly metrics: Metrics,
     private readonly readiness: ReadinessCheck,
     private readonly log: Logger,
+    private readonly denylist: DenylistLookup | null = null,
+    /** Called before each scrape, e.g. to refresh gauges read from Redis. */
+    private readonly beforeScrape: (() => Promise<void>) | null = null,
   ) {}
 
   /** Start listening; resolves with the bound port (useful with port 0). */
   async listen(host: string, port: number): Promise<number> {
     const server = createServer((req, res) => {
-      this.route(req.url ?? "/")
+      this.route(req.url ?? "/", req.headers)
         .then(({ status, type, body }) => {
           res.writeHead(status, { "content-type": type });
           res.end(body);
@@ -43,9 +49,24 @@ export class HttpServer {
     return bound;
   }
 
-  private async route(url: string): Promise<{ status: number; type: string; body: string }> {
-    const path = url.split("?")[0];
+  private async route(
+    url: string,
+    headers: IncomingHttpHeaders,
+  ): Promise<{ status: number; type: string; body: string }> {
+    const path = url.split("?")[0] ?? "/";
+    if (this.denylist && path.startsWith("/v1/denylist/")) {
+      return denylistRoute(this.denylist, path);
+    }
+    if (this.denylist && (path === "/v1/ext-authz" || path.startsWith("/v1/ext-authz/"))) {
+      return extAuthzRoute(this.denylist, headers);
+    }
     if (path === "/metrics") {
+      if (this.beforeScrape) {
+        // A scrape must not fail because Redis is slow; stale gauges are fine.
+        await this.beforeScrape().catch((err: unknown) =>
+          this.log.warn({ err }, "refreshing metrics before scrape failed"),
+        );
+      }
       const body = await this.metrics.registry.metrics();
       return { status: 200, type: this.metrics.registry.contentType, body };
     }

@@ -57,7 +57,9 @@ export class Metrics {
 
   readonly revocations = new Counter({
     name: "tokenwatch_revocations_total",
-    help: "Revocation outcomes: published, already (token held a claim), dry_run",
+    help:
+      "Revocation outcomes: published, already (token held a claim), dry_run, allowlisted, " +
+      "budget_exceeded",
     labelNames: ["outcome"],
     registers: [this.registry],
   });
@@ -87,8 +89,118 @@ export class Metrics {
     registers: [this.registry],
   });
 
+  readonly batchRetries = new Counter({
+    name: "tokenwatch_batch_retries_total",
+    help: "Batch attempts that failed on a dependency and were retried, by error code",
+    labelNames: ["code"],
+    registers: [this.registry],
+  });
+
+  readonly consumptionPaused = new Gauge({
+    name: "tokenwatch_consumption_paused",
+    help: "1 while consumption waits on a dependency, labelled with the error code that stops it",
+    labelNames: ["code"],
+    registers: [this.registry],
+  });
+
+  readonly allowlisted = new Counter({
+    name: "tokenwatch_allowlisted_total",
+    help: "Step-ups and revocations turned into alerts by an allowlist, by list",
+    labelNames: ["list"],
+    registers: [this.registry],
+  });
+
+  readonly guardAlerts = new Counter({
+    name: "tokenwatch_guard_alerts_total",
+    help:
+      "Critical alerts about tokenwatch's own actions: " +
+      "revocation_storm, revocation_not_enforced",
+    labelNames: ["kind"],
+    registers: [this.registry],
+  });
+
+  readonly deliveries = new Counter({
+    name: "tokenwatch_webhook_deliveries_total",
+    help:
+      "HTTP alert and revocation deliveries by sink, endpoint and outcome " +
+      "(delivered, dead_lettered)",
+    labelNames: ["sink", "endpoint", "outcome"],
+    registers: [this.registry],
+  });
+
+  readonly deliveryAttempts = new Counter({
+    name: "tokenwatch_webhook_attempts_total",
+    help:
+      "HTTP delivery attempts by sink, endpoint and result " +
+      "(ok, http_error, rejected, timeout, network_error)",
+    labelNames: ["sink", "endpoint", "result"],
+    registers: [this.registry],
+  });
+
+  readonly deliverySeconds = new Histogram({
+    name: "tokenwatch_webhook_delivery_seconds",
+    help: "Time from the first attempt to delivery or dead letter, retries included, by sink",
+    labelNames: ["sink"],
+    buckets: [0.01, 0.05, 0.1, 0.5, 1, 2.5, 5, 10, 30, 60],
+    registers: [this.registry],
+  });
+
+  readonly enforcementWrites = new Counter({
+    name: "tokenwatch_enforcement_writes_total",
+    help: "Revocations written to enforcement targets (denylist, http), by outcome",
+    labelNames: ["target", "outcome"],
+    registers: [this.registry],
+  });
+
+  readonly auditRecords = new Counter({
+    name: "tokenwatch_audit_records_total",
+    help: "Audit records written, by kind (decision, override)",
+    labelNames: ["kind"],
+    registers: [this.registry],
+  });
+
+  readonly eventProcessingDelaySeconds = new Histogram({
+    name: "tokenwatch_event_processing_delay_seconds",
+    help: "Wall clock at decision time minus the deciding event's time, per decision",
+    buckets: [0.1, 0.5, 1, 5, 15, 60, 300, 900, 3600],
+    registers: [this.registry],
+  });
+
+  /**
+   * Per-rule decisions and false positives as people marked them, read from
+   * the shared decision ledger at scrape time (the CLI marks them, every
+   * process reports the same numbers). Aggregate with max(), not sum().
+   */
+  readonly ruleDecisions = new Gauge({
+    name: "tokenwatch_rule_decisions",
+    help: "Decisions per rule since the ledger began (shared over processes; use max by rule)",
+    labelNames: ["rule"],
+    registers: [this.registry],
+  });
+
+  readonly ruleFalsePositives = new Gauge({
+    name: "tokenwatch_rule_false_positives",
+    help: "Decisions per rule marked as false positives (shared over processes; use max by rule)",
+    labelNames: ["rule"],
+    registers: [this.registry],
+  });
+
+  /** Refresh the rule quality gauges from the ledger before each scrape. */
+  async refreshRuleQuality(
+    read: () => Promise<ReadonlyArray<{ rule: string; decisions: number; falsePositives: number }>>,
+  ): Promise<void> {
+    for (const { rule, decisions, falsePositives } of await read()) {
+      this.ruleDecisions.set({ rule }, decisions);
+      this.ruleFalsePositives.set({ rule }, falsePositives);
+    }
+  }
+
   constructor(options: { defaultMetrics?: boolean } = {}) {
     if (options.defaultMetrics) collectDefaultMetrics({ register: this.registry });
     for (const reason of REJECT_REASONS) this.eventsRejected.inc({ reason }, 0);
+    // Alerting rules compare these to zero; a series must exist before its first increment.
+    for (const kind of ["revocation_storm", "revocation_not_enforced"]) {
+      this.guardAlerts.inc({ kind }, 0);
+    }
   }
 }

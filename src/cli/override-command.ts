@@ -1,0 +1,146 @@
+import { randomUUID } from "node:crypto";
+import { Kafka, logLevel } from "kafkajs";
+import { overrideAuditRecord } from "../act/audit-record.js";
+import { DecisionLedger } from "../act/decision-ledger.js";
+import { Denylist } from "../act/denylist.js";
+import { createRevocationSigner } from "../act/revocation-signer.js";
+import { buildWithdrawalEvent } from "../act/revocation-withdrawal.js";
+import { loadConfig } from "../config/load-config.js";
+import type { Config } from "../config/schema.js";
+import { DependencyError, TokenwatchError } from "../errors.js";
+import { connectRedis } from "../state/redis-client.js";
+import { EXIT } from "./exit-codes.js";
+
+/** Fingerprints are 16 bytes in unpadded base64url. */
+const FINGERPRINT = /^[A-Za-z0-9_-]{22}$/;
+
+export interface OverrideOptions {
+  readonly config?: string;
+  readonly reason?: string;
+}
+
+/**
+ * `tokenwatch revocations undo <fingerprint>`: clear the token's denylist
+ * entry and publish a withdrawal SET (keyed by the fingerprint, after the
+ * revocation) plus an audit record. The token's revocation claim is kept on
+ * purpose: tokenwatch will not revoke this token again by itself; later
+ * findings on it become alerts (guard `already_revoked`).
+ */
+export async function revocationUndoCommand(
+  tokenFp: string,
+  options: OverrideOptions,
+): Promise<number> {
+  if (!FINGERPRINT.test(tokenFp)) {
+    throw new TokenwatchError(
+      "ARGUMENT_INVALID",
+      `"${tokenFp}" is not a token fingerprint: pass the 22-character "token" of the alert`,
+    );
+  }
+  const { config } = loadConfig(options.config ?? null);
+  const signer = await createRevocationSigner(config.revocations);
+
+  return withClients(config, async ({ redis, send }) => {
+    const denylist = new Denylist(
+      redis,
+      config.revocations.denylistPrefix,
+      config.policy.revocationTtlMs,
+    );
+    const entry = await denylist.get(tokenFp);
+    const withdrawal = buildWithdrawalEvent({
+      tokenFp,
+      entry,
+      reason: options.reason ?? null,
+      issuer: config.revocations.issuer,
+      audience: config.kafka.revocationsTopic,
+      jti: randomUUID(),
+    });
+    const audit = overrideAuditRecord({
+      kind: "revocation_undone",
+      tokenFp,
+      decisionId: entry?.decisionId || null,
+      ruleId: entry?.ruleId || null,
+      reason: options.reason ?? null,
+    });
+
+    // Publish first: if Kafka is down, the denylist entry stays and the command can be re-run.
+    await send(config.kafka.revocationsTopic, tokenFp, await signer.encode(withdrawal));
+    if (config.audit.topic) await send(config.audit.topic, tokenFp, JSON.stringify(audit));
+    const removed = await denylist.remove(tokenFp);
+
+    const what = removed ? "denylist entry removed" : "no denylist entry was present";
+    process.stdout.write(`token ${tokenFp}: withdrawal published, ${what}\n`);
+    return EXIT.OK;
+  });
+}
+
+/**
+ * `tokenwatch decisions false-positive <decision-id>`: mark a decision as a
+ * false positive. The per-rule count feeds `tokenwatch_rule_false_positives`
+ * on every process's /metrics; an audit record says who marked it and why.
+ */
+export async function falsePositiveCommand(
+  decisionId: string,
+  options: OverrideOptions,
+): Promise<number> {
+  const { config } = loadConfig(options.config ?? null);
+
+  return withClients(config, async ({ redis, send }) => {
+    const ledger = new DecisionLedger(redis, config.redis.keyPrefix);
+    const { entry, marked } = await ledger.markFalsePositive(decisionId);
+    if (marked && config.audit.topic) {
+      const audit = overrideAuditRecord({
+        kind: "false_positive",
+        tokenFp: entry.tokenFp,
+        decisionId,
+        ruleId: entry.ruleId,
+        reason: options.reason ?? null,
+      });
+      await send(config.audit.topic, entry.tokenFp, JSON.stringify(audit));
+    }
+    const state = marked ? "marked as a false positive" : "was already marked";
+    process.stdout.write(
+      `decision ${decisionId} (rule ${entry.ruleId} v${entry.ruleVersion}, ` +
+        `${entry.action} of token ${entry.tokenFp}) ${state}\n`,
+    );
+    return EXIT.OK;
+  });
+}
+
+type Send = (topic: string, key: string, value: string) => Promise<void>;
+
+/** Run `work` with a Redis connection and a Kafka producer, closing both afterwards. */
+async function withClients<T>(
+  config: Config,
+  work: (clients: { redis: Awaited<ReturnType<typeof connectRedis>>; send: Send }) => Promise<T>,
+): Promise<T> {
+  const redis = await connectRedis(config.redis.url, { connectionName: "tokenwatch-cli" });
+  const kafka = new Kafka({
+    clientId: `${config.kafka.clientId}-cli`,
+    brokers: [...config.kafka.brokers],
+    logLevel: logLevel.NOTHING,
+  });
+  const producer = kafka.producer({ idempotent: true, maxInFlightRequests: 1 });
+  try {
+    await producer.connect();
+    const send: Send = async (topic, key, value) => {
+      await producer.send({ topic, acks: -1, messages: [{ key, value }] });
+    };
+    return await work({ redis, send });
+  } catch (err) {
+    if (err instanceof TokenwatchError) throw err;
+    throw new DependencyError(
+      "OVERRIDE_FAILED",
+      `the override did not complete: ${describe(err)}`,
+      {
+        cause: err,
+      },
+    );
+  } finally {
+    await producer.disconnect().catch(() => undefined);
+    redis.disconnect();
+  }
+}
+
+function describe(err: unknown): string {
+  return err instanceof Error ? err.message : String(err);
+}

@@ -1,0 +1,181 @@
+import { createHash } from "node:crypto";
+import type { Redis } from "ioredis";
+import { DependencyError } from "../errors.js";
+
+/** Which budget ran out; the `scope` of a revocation storm. */
+export type BudgetScope = "global" | "consumer";
+
+/** Whether a revocation may go ahead, and if not, whether this is the first refusal. */
+export type BudgetVerdict =
+  | { readonly granted: true }
+  | {
+      readonly granted: false;
+      readonly scope: BudgetScope;
+      readonly limit: number;
+      /** Minute window (epoch ms of its start) that ran out. */
+      readonly windowStart: number;
+      /** True for the first refusal of this scope in this window, over all processes. */
+      readonly firstRefusal: boolean;
+    };
+
+export interface BudgetLimits {
+  /** Revocations per minute over everything; 0 disables the global budget. */
+  readonly perMinute: number;
+  /** Revocations per minute per consumer; 0 disables it. */
+  readonly perConsumerPerMinute: number;
+}
+
+/**
+ * The revocation budget: at most N revocations per minute globally and per
+ * consumer. A rule gone wrong (a new gateway field, a mis-set threshold) can
+ * otherwise revoke every token in minutes; past the budget tokenwatch keeps
+ * alerting but stops revoking, and raises one storm alert per window.
+ */
+export interface RevocationBudget {
+  take(consumerId: string | null, now: number): Promise<BudgetVerdict>;
+  /** Give a slot back (the revocation did not happen after all). */
+  refund(consumerId: string | null, now: number): Promise<void>;
+}
+
+const MINUTE = 60_000;
+
+/** Tokens without a consumer id share this one consumer budget. */
+const NO_CONSUMER = "-";
+
+function consumerTag(consumerId: string | null): string {
+  // Hashed: consumer ids are free text of any length; the key should not be.
+  const id = consumerId ?? NO_CONSUMER;
+  return createHash("sha256").update(id).digest("base64url").slice(0, 16);
+}
+
+/**
+ * The budget shared by all processes through Redis: fixed one-minute windows
+ * (wall clock), one counter per scope and window, under one hash tag so a
+ * MULTI can touch them in Redis Cluster.
+ *
+ * Both counters are incremented together; when either passes its limit both
+ * are given back. Two processes racing at the limit may then both be refused
+ * where one could have gone ahead — the budget errs on the side of not
+ * revoking, never of revoking more than N.
+ */
+export class RedisRevocationBudget implements RevocationBudget {
+  constructor(
+    private readonly redis: Redis,
+    private readonly prefix: string,
+    private readonly limits: BudgetLimits,
+  ) {}
+
+  private keys(consumerId: string | null, now: number) {
+    const window = Math.floor(now / MINUTE);
+    const base = `${this.prefix}{budget}:${window}`;
+    return {
+      windowStart: window * MINUTE,
+      global: `${base}:g`,
+      consumer: `${base}:c:${consumerTag(consumerId)}`,
+      storm: (scope: BudgetScope) => `${base}:storm:${scope}`,
+    };
+  }
+
+  async take(consumerId: string | null, now: number): Promise<BudgetVerdict> {
+    const keys = this.keys(consumerId, now);
+    const replies = await this.exec(
+      this.redis
+        .multi()
+        .incr(keys.global)
+        .pexpire(keys.global, 2 * MINUTE)
+        .incr(keys.consumer)
+        .pexpire(keys.consumer, 2 * MINUTE),
+    );
+    const global = Number(replies[0]);
+    const consumer = Number(replies[2]);
+
+    const { perMinute, perConsumerPerMinute } = this.limits;
+    let scope: BudgetScope | null = null;
+    if (perMinute > 0 && global > perMinute) scope = "global";
+    else if (perConsumerPerMinute > 0 && consumer > perConsumerPerMinute) scope = "consumer";
+    if (scope === null) return { granted: true };
+
+    await this.refund(consumerId, now);
+    const stormKey =
+      scope === "global"
+        ? keys.storm("global")
+        : `${keys.storm("consumer")}:${consumerTag(consumerId)}`;
+    const first = await this.redis.set(stormKey, "1", "PX", 2 * MINUTE, "NX");
+    const limit = scope === "global" ? perMinute : perConsumerPerMinute;
+    return {
+      granted: false,
+      scope,
+      limit,
+      windowStart: keys.windowStart,
+      firstRefusal: first === "OK",
+    };
+  }
+
+  async refund(consumerId: string | null, now: number): Promise<void> {
+    const keys = this.keys(consumerId, now);
+    await this.exec(this.redis.multi().decr(keys.global).decr(keys.consumer));
+  }
+
+  private async exec(multi: ReturnType<Redis["multi"]>): Promise<unknown[]> {
+    let results: [Error | null, unknown][] | null;
+    try {
+      results = await multi.exec();
+    } catch (err) {
+      throw new DependencyError("BUDGET_UNAVAILABLE", "the revocation budget is unreachable", {
+        cause: err,
+      });
+    }
+    return (results ?? []).map(([, reply]) => reply);
+  }
+}
+
+/** The same budget in process memory, for replay and tests. */
+export class MemoryRevocationBudget implements RevocationBudget {
+  private readonly counts = new Map<string, number>();
+  private readonly storms = new Set<string>();
+
+  constructor(private readonly limits: BudgetLimits) {}
+
+  async take(consumerId: string | null, now: number): Promise<BudgetVerdict> {
+    const window = Math.floor(now / MINUTE);
+    const globalKey = `${window}:g`;
+    const consumerKey = `${window}:c:${consumerId ?? NO_CONSUMER}`;
+    const global = (this.counts.get(globalKey) ?? 0) + 1;
+    const consumer = (this.counts.get(consumerKey) ?? 0) + 1;
+
+    const { perMinute, perConsumerPerMinute } = this.limits;
+    let scope: BudgetScope | null = null;
+    if (perMinute > 0 && global > perMinute) scope = "global";
+    else if (perConsumerPerMinute > 0 && consumer > perConsumerPerMinute) scope = "consumer";
+    if (scope === null) {
+      this.counts.set(globalKey, global);
+      this.counts.set(consumerKey, consumer);
+      this.forgetOld(window);
+      return { granted: true };
+    }
+
+    const stormKey = scope === "global" ? `${window}:g` : consumerKey;
+    const firstRefusal = !this.storms.has(stormKey);
+    this.storms.add(stormKey);
+    const limit = scope === "global" ? perMinute : perConsumerPerMinute;
+    return { granted: false, scope, limit, windowStart: window * MINUTE, firstRefusal };
+  }
+
+  async refund(consumerId: string | null, now: number): Promise<void> {
+    const window = Math.floor(now / MINUTE);
+    for (const key of [`${window}:g`, `${window}:c:${consumerId ?? NO_CONSUMER}`]) {
+      const count = this.counts.get(key);
+      if (count) this.counts.set(key, count - 1);
+    }
+  }
+
+  /** Replay runs through days of windows; keep only the current one. */
+  private forgetOld(window: number): void {
+    for (const key of this.counts.keys()) {
+      if (!key.startsWith(`${window}:`)) this.counts.delete(key);
+    }
+    for (const key of this.storms) {
+      if (!key.startsWith(`${window}:`)) this.storms.delete(key);
+    }
+  }
+}

@@ -1,0 +1,64 @@
+import type { IncomingHttpHeaders } from "node:http";
+import type { DenylistEntry } from "../act/denylist.js";
+
+/** What the denylist routes need: a lookup, and optionally the token fingerprinter. */
+export interface DenylistLookup {
+  get(tokenFp: string): Promise<DenylistEntry | null>;
+  /**
+   * Fingerprint the credential of a request (for `/v1/ext-authz`), or null
+   * when it carries none. The raw token lives only inside this call.
+   */
+  fingerprintRequest?(headers: IncomingHttpHeaders): string | null;
+}
+
+export interface RouteReply {
+  readonly status: number;
+  readonly type: string;
+  readonly body: string;
+}
+
+/** Fingerprints are 16 bytes in unpadded base64url: exactly 22 characters. */
+const FINGERPRINT = /^[A-Za-z0-9_-]{22}$/;
+
+const json = (status: number, value: unknown): RouteReply => ({
+  status,
+  type: "application/json",
+  body: `${JSON.stringify(value)}\n`,
+});
+
+/**
+ * `GET /v1/denylist/<fingerprint>`: 200 with the entry when the token is
+ * denied, 404 when it is not. For gateways that compute the fingerprint
+ * themselves (Kong, APISIX with a Lua snippet) but would rather ask over
+ * HTTP than hold a Redis connection.
+ */
+export async function denylistRoute(lookup: DenylistLookup, path: string): Promise<RouteReply> {
+  const fp = decodeURIComponent(path.slice("/v1/denylist/".length));
+  if (!FINGERPRINT.test(fp)) {
+    return json(400, { error: "expected a 22-character base64url token fingerprint" });
+  }
+  const entry = await lookup.get(fp);
+  if (entry === null) return json(404, { token: fp, denied: false });
+  return json(200, { token: fp, denied: true, ...entry });
+}
+
+/**
+ * `/v1/ext-authz/*`, Envoy's HTTP ext_authz contract: Envoy forwards the
+ * request's headers; any 2xx allows it, 403 denies it. tokenwatch
+ * fingerprints the credential with its own key, so the gateway needs no
+ * secret. A request without a credential is allowed: authentication is the
+ * gateway's job, revocation is ours.
+ */
+export async function extAuthzRoute(
+  lookup: DenylistLookup,
+  headers: IncomingHttpHeaders,
+): Promise<RouteReply> {
+  if (!lookup.fingerprintRequest) {
+    return json(501, { error: "ext-authz needs the fingerprint key; it is not configured" });
+  }
+  const fp = lookup.fingerprintRequest(headers);
+  if (fp === null) return { status: 200, type: "text/plain", body: "no credential\n" };
+  const entry = await lookup.get(fp);
+  if (entry === null) return { status: 200, type: "text/plain", body: "allowed\n" };
+  return json(403, { error: "token revoked", token: fp, decisionId: entry.decisionId });
+}
