@@ -94,6 +94,8 @@ start_kafka() {
       -t "$cluster_id" -c "$kafka_dir/server.properties" >/dev/null
   fi
   log "starting kafka (KRaft) on 127.0.0.1:$kafka_port"
+  # The readiness check below greps the log: a restart must not see the last run's line.
+  : >"$kafka_dir/broker.log"
   nohup java "${java_opts[@]}" -cp "$cp" kafka.Kafka "$kafka_dir/server.properties" \
     >"$kafka_dir/stdout.log" 2>&1 &
   echo $! >"$kafka_dir/pid"

@@ -1,6 +1,10 @@
 import { Kafka } from "kafkajs";
+import { buildActions } from "../act/build-actions.js";
 import { KafkaOutputs } from "../act/kafka-outputs.js";
+import { requestFingerprint } from "../act/request-fingerprint.js";
+import { createRevocationSigner } from "../act/revocation-signer.js";
 import { loadConfig } from "../config/load-config.js";
+import { RedisRevocationBudget } from "../decide/revocation-budget.js";
 import { KafkaSource, kafkaLogCreator } from "../ingest/kafka-source.js";
 import { HttpServer } from "../observe/http-server.js";
 import { createLogger } from "../observe/logger.js";
@@ -22,6 +26,9 @@ const SHUTDOWN_TIMEOUT_MS = 20_000;
 export async function runCommand(options: { config?: string }): Promise<number> {
   const { config } = loadConfig(options.config ?? null);
   const log = createLogger(config.log.level);
+  // Listen from the start: a SIGTERM during start-up (joining the group can
+  // take a session timeout) must shut down cleanly, not kill the process.
+  const signalled = waitForSignal();
   const metrics = new Metrics({ defaultMetrics: true });
 
   const redis = await connectRedis(config.redis.url, {
@@ -33,19 +40,36 @@ export async function runCommand(options: { config?: string }): Promise<number> 
     brokers: [...config.kafka.brokers],
     logCreator: kafkaLogCreator(log.child({ component: "kafkajs" })),
   });
+  const actions = buildActions(config, redis, metrics, log);
   const outputs = new KafkaOutputs(
     kafka,
     config.kafka,
     metrics,
     log.child({ component: "outputs" }),
+    {
+      signer: await createRevocationSigner(config.revocations),
+      targets: actions.targets,
+      audit: config.audit,
+      policy: config.policy,
+      revocations: config.revocations,
+    },
   );
+  const fingerprinter = createFingerprinter(config, log);
+  const budget = new RedisRevocationBudget(redis, config.redis.keyPrefix, {
+    perMinute: config.guards.revocationsPerMinute,
+    perConsumerPerMinute: config.guards.revocationsPerConsumerPerMinute,
+  });
   const pipeline = await buildPipeline({
     config,
-    fingerprinter: createFingerprinter(config, log),
+    fingerprinter,
     store,
-    outputs,
+    // Output failures are retried in place, keeping the batch's decisions (see KafkaSource).
+    outputs: { deliver: (effects) => source.deliverWithRetry(() => outputs.deliver(effects)) },
     metrics,
     log: log.child({ component: "pipeline" }),
+    // Wall clock: a consumer catching up on a backlog must not revoke faster than N a minute.
+    guards: { budget, budgetClock: () => Date.now() },
+    ...(actions.enforcement ? { enforcement: actions.enforcement } : {}),
   });
   const source = new KafkaSource(
     kafka,
@@ -62,13 +86,18 @@ export async function runCommand(options: { config?: string }): Promise<number> 
       return source.health();
     },
     log.child({ component: "http" }),
+    actions.denylist && {
+      get: (fp) => actions.denylist?.get(fp) ?? Promise.resolve(null),
+      fingerprintRequest: (headers) => requestFingerprint(headers, config.identity, fingerprinter),
+    },
+    () => metrics.refreshRuleQuality(() => actions.ledger.quality()),
   );
   await http.listen(config.server.host, config.server.port);
 
   await outputs.connect();
   await source.start();
 
-  const signal = await waitForSignal();
+  const signal = await signalled;
   log.info({ signal }, "shutting down");
   const timer = setTimeout(() => {
     log.error("shutdown took too long; exiting without waiting further");

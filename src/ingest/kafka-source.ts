@@ -1,12 +1,20 @@
 import { type Consumer, type EachBatchPayload, type Kafka, logLevel } from "kafkajs";
 import type { Logger } from "pino";
 import type { Config } from "../config/schema.js";
+import { TokenwatchError } from "../errors.js";
 import type { Metrics } from "../observe/metrics.js";
 import type { InputMessage, Pipeline } from "../pipeline/pipeline.js";
 
 /** Retry delays while a dependency (Redis, an output topic) is down, in ms. */
 const RETRY_MIN_MS = 250;
 const RETRY_MAX_MS = 10_000;
+
+/**
+ * Heartbeats per session timeout. kafkajs only heartbeats between batches, so
+ * a batch that waits on Redis or on an output heartbeats itself this often,
+ * or the group would hand its partitions to another member mid-attempt.
+ */
+const HEARTBEATS_PER_SESSION = 6;
 
 /**
  * The Kafka side of `tokenwatch run`: a consumer group member that feeds each
@@ -22,6 +30,11 @@ export class KafkaSource {
   private readonly consumer: Consumer;
   private stopping = false;
   private lastError: string | null = null;
+  private readonly stopped: Promise<void>;
+  private wakeOnStop: () => void = () => {};
+  private readonly heartbeatMs: number;
+  /** The batch being processed; kafkajs hands this consumer one batch at a time. */
+  private current: EachBatchPayload | null = null;
 
   constructor(
     kafka: Kafka,
@@ -30,12 +43,25 @@ export class KafkaSource {
     private readonly metrics: Metrics,
     private readonly log: Logger,
   ) {
+    this.heartbeatMs = Math.floor(config.sessionTimeoutMs / HEARTBEATS_PER_SESSION);
     this.consumer = kafka.consumer({
       groupId: config.groupId,
-      // A batch may wait on Redis; the session must outlive one retry step.
-      sessionTimeout: 30_000,
-      heartbeatInterval: 3_000,
+      sessionTimeout: config.sessionTimeoutMs,
+      heartbeatInterval: this.heartbeatMs,
       allowAutoTopicCreation: true,
+    });
+    this.stopped = new Promise((resolve) => {
+      this.wakeOnStop = resolve;
+    });
+    // kafkajs restarts the consumer after retriable failures by itself; after
+    // any other it stays down, which only a restart of the process mends.
+    this.consumer.on(this.consumer.events.CRASH, ({ payload }) => {
+      if (payload.restart || this.stopping) return;
+      this.lastError = `KAFKA_CONSUMER_CRASHED: ${payload.error.message}`;
+      this.log.error(
+        { err: payload.error },
+        "consumer stopped after an error; restart the process",
+      );
     });
   }
 
@@ -64,6 +90,7 @@ export class KafkaSource {
    */
   async stop(): Promise<void> {
     this.stopping = true;
+    this.wakeOnStop();
     await this.consumer.disconnect();
   }
 
@@ -79,7 +106,10 @@ export class KafkaSource {
     }));
     const lastOffset = batch.lastOffset();
 
-    const done = await this.processWithRetry(messages, payload);
+    this.current = payload;
+    const done = await this.processWithRetry(messages, payload).finally(() => {
+      this.current = null;
+    });
     if (!done) return;
 
     payload.resolveOffset(lastOffset);
@@ -99,31 +129,94 @@ export class KafkaSource {
     messages: InputMessage[],
     payload: EachBatchPayload,
   ): Promise<boolean> {
+    const { topic, partition } = payload.batch;
     let delay = RETRY_MIN_MS;
     for (;;) {
       if (this.stopping || !payload.isRunning() || payload.isStale()) return false;
       const timer = this.metrics.processingSeconds.startTimer();
       try {
-        const result = await this.pipeline.processBatch(messages);
+        const result = await this.withHeartbeats(payload, () =>
+          this.pipeline.processBatch(messages),
+        );
         timer();
         if (result.newestTs !== null) {
           this.metrics.eventLagSeconds.set((Date.now() - result.newestTs) / 1000);
         }
-        if (this.lastError) this.log.info("processing resumed");
+        if (this.lastError) this.log.info({ topic, partition }, "processing resumed");
         this.lastError = null;
+        this.metrics.consumptionPaused.reset();
         return true;
       } catch (err) {
         if (!isRetriable(err)) throw err;
-        this.lastError = err instanceof Error ? err.message : String(err);
-        this.log.warn(
-          { err, topic: payload.batch.topic, partition: payload.batch.partition, delay },
-          "batch failed; retrying without committing",
-        );
-        await sleep(delay);
-        await payload.heartbeat().catch(() => undefined);
+        this.recordRetry(err, payload, delay, "batch failed; retrying without committing");
+        await this.withHeartbeats(payload, () => this.pause(delay));
         delay = Math.min(delay * 2, RETRY_MAX_MS);
       }
     }
+  }
+
+  /**
+   * Deliver the current batch's effects, retrying in place while the outputs
+   * fail and the batch is still this consumer's.
+   *
+   * Retrying the delivery alone, rather than the whole batch, keeps the
+   * decisions as they were computed from the windows at first application: a
+   * re-run sees the state after its own events (they count as duplicates) and
+   * a detector that looks for something new — a first network, a first
+   * country — would not fire again, so the decision would be lost.
+   */
+  async deliverWithRetry(deliver: () => Promise<void>): Promise<void> {
+    const payload = this.current;
+    let delay = RETRY_MIN_MS;
+    for (;;) {
+      try {
+        await deliver();
+        return;
+      } catch (err) {
+        const abandoned = !payload || this.stopping || !payload.isRunning() || payload.isStale();
+        if (!isRetriable(err) || abandoned) throw err;
+        this.recordRetry(err, payload, delay, "delivery failed; retrying without committing");
+        await this.pause(delay);
+        delay = Math.min(delay * 2, RETRY_MAX_MS);
+      }
+    }
+  }
+
+  /** Say why consumption waits: readiness reason, metrics and a warning. */
+  private recordRetry(err: unknown, payload: EachBatchPayload, delay: number, msg: string): void {
+    const { topic, partition } = payload.batch;
+    const code = errorCode(err);
+    this.lastError = `${code}: ${err instanceof Error ? err.message : String(err)}`;
+    this.metrics.batchRetries.inc({ code });
+    this.metrics.consumptionPaused.reset();
+    this.metrics.consumptionPaused.set({ code }, 1);
+    this.log.warn({ err, code, topic, partition, delay }, msg);
+  }
+
+  /**
+   * Keep the group membership alive while `work` runs: a batch stuck on a
+   * slow or absent dependency must not look like a dead consumer, or its
+   * partitions would move to another member while this one still works on them.
+   */
+  private async withHeartbeats<T>(payload: EachBatchPayload, work: () => Promise<T>): Promise<T> {
+    const beat = setInterval(() => {
+      // A failed heartbeat means a rebalance; isStale() ends the retry loop.
+      payload.heartbeat().catch(() => undefined);
+    }, this.heartbeatMs);
+    try {
+      return await work();
+    } finally {
+      clearInterval(beat);
+    }
+  }
+
+  /** Wait before the next attempt; `stop()` cuts the wait short. */
+  private pause(ms: number): Promise<void> {
+    let timer: NodeJS.Timeout | undefined;
+    const elapsed = new Promise<void>((resolve) => {
+      timer = setTimeout(resolve, ms);
+    });
+    return Promise.race([elapsed, this.stopped]).finally(() => clearTimeout(timer));
   }
 }
 
@@ -140,8 +233,10 @@ function isRetriable(err: unknown): boolean {
   return true;
 }
 
-function sleep(ms: number): Promise<void> {
-  return new Promise((resolve) => setTimeout(resolve, ms));
+/** The error's stable code (a closed set, so it may be a metric label), else `UNKNOWN`. */
+function errorCode(err: unknown): string {
+  if (err instanceof TokenwatchError) return err.code;
+  return "UNKNOWN";
 }
 
 /** Map kafkajs' own log levels onto the service logger (kafkajs is chatty at info). */

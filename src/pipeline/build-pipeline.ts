@@ -1,14 +1,19 @@
 import type { Logger } from "pino";
 import type { Config } from "../config/schema.js";
-import { GuardedPolicy } from "../decide/policy.js";
+import { GuardedPolicy, type PolicyGuards } from "../decide/policy.js";
+import type { DetectionInput, Detector, Finding } from "../detect/finding.js";
 import { loadRules, RuleEngine } from "../detect/index.js";
+import { EventEnricher } from "../enrich/event-enricher.js";
+import { sharedGeoIp } from "../enrich/geo-ip.js";
+import { SharedEgress } from "../enrich/shared-egress.js";
+import { TokenClassifier } from "../enrich/token-class.js";
 import { UserAgentFamilies } from "../enrich/user-agent-family.js";
 import type { Fingerprinter } from "../identity/fingerprint.js";
 import { networkKey } from "../identity/network-key.js";
 import { Normalizer } from "../ingest/normalize.js";
 import type { Metrics } from "../observe/metrics.js";
 import type { TokenStateStore } from "../state/token-state-store.js";
-import { type Outputs, Pipeline } from "./pipeline.js";
+import { type EnforcementWatch, type Outputs, Pipeline } from "./pipeline.js";
 
 export interface PipelineParts {
   readonly config: Config;
@@ -22,6 +27,15 @@ export interface PipelineParts {
   /** Per-stream forced formats; defaults to `kafka.formats` from the configuration. */
   readonly forcedFormats?: Readonly<Record<string, string>>;
   readonly now?: () => number;
+  /** Budget and its clock; defaults to an in-memory budget over event time (replay). */
+  readonly guards?: Omit<PolicyGuards, "config">;
+  /** The closed-loop check for revoked tokens still accepted; none in replay. */
+  readonly enforcement?: EnforcementWatch;
+  /**
+   * Sees every token event with its findings, shadow ones included (replay's
+   * `--report`). Absent, the rule engine runs unwrapped: no per-event cost.
+   */
+  readonly onDetection?: (input: DetectionInput, findings: readonly Finding[]) => void;
 }
 
 /**
@@ -42,13 +56,34 @@ export async function buildPipeline(parts: PipelineParts): Promise<Pipeline> {
 
   return new Pipeline({
     normalizer,
-    networkKey: (ip) => networkKey(ip, prefix) ?? ip,
-    userAgents: new UserAgentFamilies(),
+    enricher: new EventEnricher({
+      networkKey: (ip) => networkKey(ip, prefix) ?? ip,
+      userAgents: new UserAgentFamilies(),
+      geo: config.enrich.geoip ? sharedGeoIp(config.enrich) : null,
+    }),
+    classifier: new TokenClassifier(config.enrich),
+    sharedEgress: new SharedEgress(parts.store, config.enrich.sharedEgressTokens),
     store: parts.store,
-    detectors: [engine],
-    policy: new GuardedPolicy(parts.store, config.policy, parts.metrics, log),
+    detectors: [parts.onDetection ? tapped(engine, parts.onDetection) : engine],
+    policy: new GuardedPolicy(parts.store, config.policy, parts.metrics, log, {
+      config: config.guards,
+      ...parts.guards,
+    }),
     outputs: parts.outputs,
     metrics: parts.metrics,
     log,
+    ...(parts.enforcement ? { enforcement: parts.enforcement } : {}),
   });
+}
+
+/** A detector that reports each input and its findings to `onDetection`, unchanged. */
+function tapped(detector: Detector, onDetection: NonNullable<PipelineParts["onDetection"]>) {
+  return {
+    id: detector.id,
+    detect(input: DetectionInput): Finding[] {
+      const findings = detector.detect(input);
+      onDetection(input, findings);
+      return findings;
+    },
+  } satisfies Detector;
 }

@@ -1,8 +1,11 @@
 import type { Logger } from "pino";
+import type { GuardAlert } from "../act/guard-alert.js";
 import type { Decision } from "../decide/decision.js";
 import type { DecisionPolicy } from "../decide/policy.js";
 import type { Detector, Finding } from "../detect/finding.js";
-import type { UserAgentFamilies } from "../enrich/user-agent-family.js";
+import type { EventEnricher, EventFacts } from "../enrich/event-enricher.js";
+import type { SharedEgress } from "../enrich/shared-egress.js";
+import type { TokenClassifier } from "../enrich/token-class.js";
 import type { RejectReason } from "../errors.js";
 import type { CanonicalEvent, EventSource } from "../ingest/canonical-event.js";
 import type { Metrics } from "../observe/metrics.js";
@@ -41,6 +44,13 @@ export interface Outputs {
 export interface BatchEffects {
   readonly decisions: readonly Decision[];
   readonly rejects: readonly RejectedInput[];
+  /** Critical alerts about tokenwatch's own actions (revocation storm, not enforced). */
+  readonly guardAlerts?: readonly GuardAlert[];
+}
+
+/** The closed loop: spots revoked tokens the gateway still lets through (act/enforcement-check). */
+export interface EnforcementWatch {
+  check(events: readonly TokenEvent[]): Promise<GuardAlert[]>;
 }
 
 export interface BatchResult extends BatchEffects {
@@ -54,14 +64,19 @@ export interface BatchResult extends BatchEffects {
 
 export interface PipelineDeps {
   readonly normalizer: EventNormalizer;
-  readonly networkKey: (clientIp: string) => string;
-  readonly userAgents: UserAgentFamilies;
+  /** Network key, user-agent family and geo-IP facts of each event. */
+  readonly enricher: EventEnricher;
+  /** The token's class for rules and exceptions; null leaves it unknown. */
+  readonly classifier: TokenClassifier | null;
+  /** Shared-egress learning; null counts every address as its own network. */
+  readonly sharedEgress: SharedEgress | null;
   readonly store: TokenStateStore;
   readonly detectors: readonly Detector[];
   readonly policy: DecisionPolicy;
   readonly outputs: Outputs;
   readonly metrics: Metrics;
   readonly log: Logger;
+  readonly enforcement?: EnforcementWatch;
 }
 
 type TokenEvent = CanonicalEvent & { readonly token: NonNullable<CanonicalEvent["token"]> };
@@ -84,12 +99,17 @@ export class Pipeline {
     const withoutToken = events.length - withToken.length;
     if (withoutToken > 0) this.deps.metrics.eventsWithoutToken.inc(withoutToken);
 
-    const windows = await this.observe(withToken);
+    const enriched = withToken.map((event) => this.deps.enricher.facts(event));
+    const counted = this.deps.sharedEgress
+      ? await this.deps.sharedEgress.apply(withToken, enriched)
+      : enriched;
+    const windows = await this.observe(withToken, counted);
     const duplicates = windows.filter((window) => window.duplicate).length;
     if (duplicates > 0) this.deps.metrics.duplicates.inc(duplicates);
 
-    const decisions = await this.decideAll(withToken, windows);
-    await this.deps.outputs.deliver({ decisions, rejects });
+    const decisions = await this.decideAll(withToken, windows, enriched);
+    const guardAlerts = await this.guardAlerts(withToken);
+    await this.deps.outputs.deliver({ decisions, rejects, guardAlerts });
     await this.confirmRevocations(decisions);
 
     return {
@@ -98,6 +118,7 @@ export class Pipeline {
       withoutToken,
       decisions,
       rejects,
+      guardAlerts,
       ...timeSpan(events),
     };
   }
@@ -138,19 +159,34 @@ export class Pipeline {
     return { events, rejects, decisions: [] };
   }
 
+  /** Alerts the guards raised in this batch: the policy's (storms) and the closed loop's. */
+  private async guardAlerts(events: readonly TokenEvent[]): Promise<GuardAlert[]> {
+    const raised = this.deps.policy.takeGuardAlerts?.() ?? [];
+    const unenforced = (await this.deps.enforcement?.check(events)) ?? [];
+    return [...raised, ...unenforced];
+  }
+
   /**
    * Once a revocation is delivered, mark its claim so that re-reading this
-   * batch (a restart before the offset commit) does not publish it again.
+   * batch (a restart before the offset commit) does not publish it again,
+   * and record its event time in the token's state: from then on the
+   * token's 401/403 responses are the gateway enforcing it, and the state
+   * keeps them out of every statistic (a 401 burst of our own making must
+   * not raise findings).
    */
   private async confirmRevocations(decisions: readonly Decision[]): Promise<void> {
     for (const decision of decisions) {
       if (decision.action !== "revoke") continue;
       await this.deps.store.confirmRevocation(decision.tokenFp, decision.id);
+      await this.deps.store.markRevoked(decision.tokenFp, decision.ts);
     }
   }
 
   /** Apply every event to its token's state; returns window stats in event order. */
-  private async observe(events: readonly TokenEvent[]): Promise<WindowStats[]> {
+  private async observe(
+    events: readonly TokenEvent[],
+    facts: readonly EventFacts[],
+  ): Promise<WindowStats[]> {
     const byToken = new Map<string, { indexes: number[]; observations: TokenObservation[] }>();
 
     events.forEach((event, index) => {
@@ -161,7 +197,7 @@ export class Pipeline {
         byToken.set(fp, group);
       }
       group.indexes.push(index);
-      group.observations.push(this.toObservation(event));
+      group.observations.push(toObservation(event, facts[index] as EventFacts));
     });
 
     const groups = [...byToken.entries()];
@@ -180,23 +216,12 @@ export class Pipeline {
     return windows;
   }
 
-  private toObservation(event: TokenEvent): TokenObservation {
-    return {
-      ts: event.ts,
-      network: this.deps.networkKey(event.clientIp),
-      userAgent: this.deps.userAgents.family(event.userAgent),
-      status: event.status,
-      partitionKey: `${event.source.stream}/${event.source.partition}`,
-      offset: eventOffset(event.source),
-      expiresAt: event.token.claims?.exp ?? null,
-    };
-  }
-
   private async decideAll(
     events: readonly TokenEvent[],
     windows: readonly WindowStats[],
+    facts: readonly EventFacts[],
   ): Promise<Decision[]> {
-    const { detectors, policy, metrics } = this.deps;
+    const { detectors, policy, metrics, classifier } = this.deps;
     const decisions: Decision[] = [];
 
     for (let i = 0; i < events.length; i++) {
@@ -204,20 +229,46 @@ export class Pipeline {
       const window = windows[i];
       if (!window) continue;
 
+      const fact = facts[i] as EventFacts;
+      const enrichment = {
+        network: fact.network,
+        asn: fact.asn,
+        country: fact.country,
+        location: fact.location,
+        tokenClass: classifier?.classify(event, window) ?? null,
+      };
       const findings: Finding[] = [];
       for (const detector of detectors) {
-        for (const finding of detector.detect({ event, window })) findings.push(finding);
+        for (const finding of detector.detect({ event, window, enrichment })) {
+          findings.push(finding);
+        }
       }
       if (findings.length === 0) continue;
 
       for (const finding of findings) {
         metrics.findings.inc({ rule: finding.ruleId, mode: finding.mode });
       }
-      const decision = await policy.decide(event, findings);
+      const decision = await policy.decide(event, findings, enrichment);
       if (decision) decisions.push(decision);
     }
     return decisions;
   }
+}
+
+function toObservation(event: TokenEvent, facts: EventFacts): TokenObservation {
+  return {
+    ts: event.ts,
+    network: facts.network,
+    userAgent: facts.userAgentFamily,
+    status: event.status,
+    partitionKey: `${event.source.stream}/${event.source.partition}`,
+    offset: eventOffset(event.source),
+    expiresAt: event.token.claims?.exp ?? null,
+    asn: facts.asn,
+    country: facts.country,
+    location: facts.location,
+    browser: facts.browser,
+  };
 }
 
 /**
