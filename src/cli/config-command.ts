@@ -4,7 +4,11 @@ import type { Config } from "../config/schema.js";
 import { EXIT } from "./exit-codes.js";
 
 /** Configuration values that are secrets and are never printed. */
-const SECRET_PATHS = [["identity", "fingerprintKey"]] as const;
+const SECRET_PATHS = [
+  ["identity", "fingerprintKey"],
+  ["revocations", "signingKey"],
+  ["revocations", "httpBearer"],
+] as const;
 
 /**
  * `tokenwatch config check [file]`: validate the file plus environment
@@ -30,6 +34,8 @@ export function maskSecrets(config: Config): Record<string, unknown> {
   // Credentials in a URL (redis://user:password@host) are secrets too. The user
   // info ends at the last @ of the authority, as WHATWG URL (and ioredis) read it,
   // so a password holding a raw @ is masked whole.
+  const webhooks = copy.webhooks as { endpoints?: Array<Record<string, unknown>> } | undefined;
+  for (const endpoint of webhooks?.endpoints ?? []) endpoint.secret = "********";
   const redis = copy.redis;
   if (redis && typeof redis.url === "string") {
     redis.url = redis.url.replace(/\/\/[^/?#]*@/, "//********@");

@@ -1,5 +1,6 @@
 import type { Decision } from "../decide/decision.js";
 import type { BatchResult } from "../pipeline/pipeline.js";
+import type { RunFacts } from "../report/report-model.js";
 
 /** Counts what a replay read, set aside and decided, for the summary on stderr. */
 export class ReplaySummary {
@@ -23,6 +24,20 @@ export class ReplaySummary {
     if (result.newestTs !== null && (this.lastTs === null || result.newestTs > this.lastTs)) {
       this.lastTs = result.newestTs;
     }
+  }
+
+  /** What was read, for the report's "run" section. */
+  facts(input: string, tokens: number): RunFacts {
+    return {
+      input,
+      lines: this.lines,
+      events: this.events,
+      withoutToken: this.withoutToken,
+      rejected: Object.fromEntries(this.rejected),
+      firstTs: this.firstTs,
+      lastTs: this.lastTs,
+      tokens,
+    };
   }
 
   render(decisions: readonly Decision[], tokens: number): string {

@@ -68,3 +68,42 @@ test("masking works on the frozen loaded configuration and leaves it untouched",
   assert.equal(config.identity.fingerprintKey, KEY);
   assert.equal(config.redis.url, "redis://user:s3cretPass@redis:6379");
 });
+
+test("the signing key, the revocation bearer and every webhook secret are masked", () => {
+  const secrets = {
+    signingKey: "-----BEGIN PRIVATE KEY-----\nMIGHAgEAMBMG-PLANTED\n-----END PRIVATE KEY-----",
+    httpBearer: "idp-bearer-PLANTED-0001",
+    hook: "webhook-secret-PLANTED-0001",
+  };
+  const config = configSchema.parse({
+    revocations: { signingKey: secrets.signingKey, httpBearer: secrets.httpBearer },
+    webhooks: {
+      endpoints: [{ name: "pager", url: "https://hooks.example.com/tw", secret: secrets.hook }],
+    },
+  });
+
+  const masked = maskSecrets(config);
+  const text = JSON.stringify(masked);
+
+  assert.equal(section(masked, "revocations").signingKey, MASK);
+  assert.equal(section(masked, "revocations").httpBearer, MASK);
+  const endpoints = section(masked, "webhooks").endpoints as Array<Record<string, unknown>>;
+  assert.equal(endpoints[0]?.secret, MASK);
+  assert.equal(endpoints[0]?.url, "https://hooks.example.com/tw");
+  for (const secret of Object.values(secrets)) assert.equal(text.includes(secret), false);
+});
+
+test("action settings can be overridden from the environment, lists comma-separated", () => {
+  const { config } = loadConfig(null, {
+    TOKENWATCH_GUARDS_ALLOWLIST_CIDRS: "10.0.0.0/8, 192.0.2.0/24",
+    TOKENWATCH_GUARDS_ALLOWLIST_ASNS: "64500,64501",
+    TOKENWATCH_GUARDS_REVOCATIONS_PER_MINUTE: "3",
+    TOKENWATCH_ALERTMANAGER_URL: "http://alertmanager:9093",
+  });
+
+  assert.deepEqual(config.guards.allowlist.cidrs, ["10.0.0.0/8", "192.0.2.0/24"]);
+  assert.deepEqual(config.guards.allowlist.asns, [64500, 64501]);
+  assert.equal(config.guards.revocationsPerMinute, 3);
+  assert.equal(config.alertmanager.url, "http://alertmanager:9093");
+  assert.equal(config.guards.revocationsPerConsumerPerMinute, 5, "defaults stay");
+});
