@@ -1,4 +1,5 @@
 import type { Decision } from "../decide/decision.js";
+import type { Finding } from "../detect/finding.js";
 import type { RejectedInput } from "../pipeline/pipeline.js";
 
 /**
@@ -21,15 +22,7 @@ export function alertRecord(decision: Decision): Record<string, unknown> {
     consumerId: decision.consumerId,
     credentialId: decision.credentialId,
     routeId: decision.routeId,
-    findings: decision.findings.map((finding) => ({
-      ruleId: finding.ruleId,
-      ruleVersion: finding.ruleVersion,
-      severity: finding.severity,
-      score: finding.score,
-      action: finding.action,
-      mode: finding.mode,
-      evidence: finding.evidence,
-    })),
+    findings: decision.findings.map(findingRecord),
     source: decision.source,
   };
 }
@@ -44,5 +37,18 @@ export function deadLetterRecord(reject: RejectedInput, now = Date.now()): Recor
     source: reject.source,
     rejectedAt: now,
     payload: reject.redactedPayload,
+  };
+}
+
+/** A finding as published in alert and audit records: what fired, how hard, and why. */
+export function findingRecord(finding: Finding): Record<string, unknown> {
+  return {
+    ruleId: finding.ruleId,
+    ruleVersion: finding.ruleVersion,
+    severity: finding.severity,
+    score: finding.score,
+    action: finding.action,
+    mode: finding.mode,
+    evidence: finding.evidence,
   };
 }

@@ -1,6 +1,7 @@
 import { randomUUID } from "node:crypto";
 import { userInfo } from "node:os";
 import type { Decision } from "../decide/decision.js";
+import { findingRecord } from "./alert-record.js";
 
 /** The policy settings a decision was taken under, recorded beside it. */
 export interface AuditContext {
@@ -38,15 +39,7 @@ export function decisionAuditRecord(
     credentialId: decision.credentialId,
     routeId: decision.routeId,
     subject: decision.claims?.jti ? { iss: decision.claims.iss, jti: decision.claims.jti } : null,
-    findings: decision.findings.map((finding) => ({
-      ruleId: finding.ruleId,
-      ruleVersion: finding.ruleVersion,
-      severity: finding.severity,
-      score: finding.score,
-      action: finding.action,
-      mode: finding.mode,
-      evidence: finding.evidence,
-    })),
+    findings: decision.findings.map(findingRecord),
     policy: { dryRun: context.dryRun, revokeScore: context.revokeScore },
     targets: decision.action === "revoke" ? context.targets : [],
     source: decision.source,

@@ -1,8 +1,9 @@
+import { distanceKm } from "../enrich/geo-distance.js";
 import { Geography } from "./geography.js";
 import type { Prng } from "./prng.js";
 import { localTime, session, sessionStarts } from "./sessions.js";
 import { type Actor, HOUR, MINUTE, type SimRequest, type SimToken } from "./traffic-model.js";
-import { COUNTRIES, type Country, distanceKm, type Person, type World } from "./world.js";
+import { COUNTRIES, type Country, type Person, type World } from "./world.js";
 
 /** Cruising speed plus taxi, boarding and the ride from the airport. */
 const CRUISE_KMH = 850;

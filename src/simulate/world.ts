@@ -101,17 +101,6 @@ export class World {
   }
 }
 
-/** Great-circle distance in km between two cities. */
-export function distanceKm(a: Country["city"], b: Country["city"]): number {
-  const rad = Math.PI / 180;
-  const dLat = (b.lat - a.lat) * rad;
-  const dLon = (b.lon - a.lon) * rad;
-  const h =
-    Math.sin(dLat / 2) ** 2 +
-    Math.cos(a.lat * rad) * Math.cos(b.lat * rad) * Math.sin(dLon / 2) ** 2;
-  return 2 * 6371 * Math.asin(Math.sqrt(h));
-}
-
 function country(
   code: string,
   tzHours: number,

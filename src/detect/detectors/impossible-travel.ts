@@ -1,5 +1,5 @@
 import { z } from "zod";
-import type { GeoPoint } from "../../state/token-state-store.js";
+import { distanceKm } from "../../enrich/geo-distance.js";
 import type { DetectionInput, Evidence } from "../finding.js";
 import type { StatisticalDetectorKind } from "./statistical-detector.js";
 
@@ -19,7 +19,6 @@ import type { StatisticalDetectorKind } from "./statistical-detector.js";
  * "infinite speed" on the strength of a coarse database.
  */
 
-const EARTH_RADIUS_KM = 6371;
 const HOUR_MS = 3_600_000;
 
 export const impossibleTravelParamsSchema = z.strictObject({
@@ -32,17 +31,6 @@ export const impossibleTravelParamsSchema = z.strictObject({
 });
 
 export type ImpossibleTravelParams = z.infer<typeof impossibleTravelParamsSchema>;
-
-/** Great-circle distance in km (haversine). */
-export function distanceKm(a: GeoPoint, b: GeoPoint): number {
-  const rad = Math.PI / 180;
-  const dLat = (b.lat - a.lat) * rad;
-  const dLon = (b.lon - a.lon) * rad;
-  const h =
-    Math.sin(dLat / 2) ** 2 +
-    Math.cos(a.lat * rad) * Math.cos(b.lat * rad) * Math.sin(dLon / 2) ** 2;
-  return 2 * EARTH_RADIUS_KM * Math.asin(Math.min(1, Math.sqrt(h)));
-}
 
 function check(params: ImpossibleTravelParams, input: DetectionInput): Evidence | null {
   const previous = input.window.previousLocation;

@@ -1,10 +1,10 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
 import {
-  distanceKm,
   impossibleTravelDetector,
   impossibleTravelParamsSchema,
 } from "../../../src/detect/detectors/impossible-travel.js";
+import { distanceKm } from "../../../src/enrich/geo-distance.js";
 import { input } from "../support.js";
 
 const check = impossibleTravelDetector.create(impossibleTravelParamsSchema.parse({}));
