@@ -37,17 +37,18 @@ const SECRETS = [SHARED_JWT_SECRET, STEADY_API_KEY, "c2hhcmVkLXNpZ25hdHVyZS1zZWN
 const kong = JSON.parse(readFileSync(new URL("kong.json", SAMPLES), "utf8"));
 const apisix = JSON.parse(readFileSync(new URL("apisix.json", SAMPLES), "utf8"));
 
-/** An APISIX kafka-logger record for the shared token, from `ip` at `ts`. */
+// A person's browser: the sample's curl agent would make the token a learned machine
+// (service) token, which fans out legitimately and is exempt from the sharing rule.
+const BROWSER = "Mozilla/5.0 (Windows NT 10.0; Win64; x64) Chrome/131.0.0.0 Safari/537.36";
+
+/** An APISIX kafka-logger record for the shared (person's) token, from `ip` at `ts`. */
 function sharedTokenEvent(ts: number, ip: string): object {
-  return {
-    ...apisix,
-    start_time: ts,
-    client_ip: ip,
-    request: {
-      ...apisix.request,
-      headers: { ...apisix.request.headers, authorization: `Bearer ${SHARED_JWT_SECRET}` },
-    },
+  const headers = {
+    ...apisix.request.headers,
+    "user-agent": BROWSER,
+    authorization: `Bearer ${SHARED_JWT_SECRET}`,
   };
+  return { ...apisix, start_time: ts, client_ip: ip, request: { ...apisix.request, headers } };
 }
 
 /** A Kong log-serializer record for the steady API-key token. */
