@@ -15,6 +15,9 @@ import { rulesTestCommand, rulesValidateCommand } from "./rules-command.js";
 import { runCommand } from "./run-command.js";
 import { type SimulateOptions, simulateCommand } from "./simulate-command.js";
 
+/** How long `run` may linger after closing everything before it exits regardless. */
+const LINGER_MS = 3_000;
+
 const program = new Command();
 
 program
@@ -38,7 +41,13 @@ program
     "\nExample:\n  TOKENWATCH_FINGERPRINT_KEY=$(openssl rand -hex 32) tokenwatch run -c tokenwatch.yaml",
   )
   .action(async (options: { config?: string }) => {
-    process.exitCode = await runCommand(options);
+    try {
+      process.exitCode = await runCommand(options);
+    } finally {
+      // Everything the service opened is closed by now; should a library still hold a
+      // socket or timer, the service must exit anyway so its supervisor can restart it.
+      setTimeout(() => process.exit(), LINGER_MS).unref();
+    }
   });
 
 program

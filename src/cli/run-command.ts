@@ -1,9 +1,11 @@
 import { Kafka } from "kafkajs";
+import type { Logger } from "pino";
 import { buildActions } from "../act/build-actions.js";
 import { KafkaOutputs } from "../act/kafka-outputs.js";
 import { requestFingerprint } from "../act/request-fingerprint.js";
 import { createRevocationSigner } from "../act/revocation-signer.js";
 import { loadConfig } from "../config/load-config.js";
+import type { Config } from "../config/schema.js";
 import { RedisRevocationBudget } from "../decide/revocation-budget.js";
 import { KafkaSource, kafkaLogCreator } from "../ingest/kafka-source.js";
 import { HttpServer } from "../observe/http-server.js";
@@ -14,6 +16,7 @@ import { connectRedis } from "../state/redis-client.js";
 import { RedisTokenStateStore } from "../state/redis-store.js";
 import { createFingerprinter } from "./dev-key.js";
 import { EXIT } from "./exit-codes.js";
+import { ServiceLifecycle } from "./service-lifecycle.js";
 
 /** How long shutdown may take before the process exits regardless. */
 const SHUTDOWN_TIMEOUT_MS = 20_000;
@@ -21,20 +24,44 @@ const SHUTDOWN_TIMEOUT_MS = 20_000;
 /**
  * `tokenwatch run`: the service. Kafka in, Redis state, decisions out to
  * Kafka; `/metrics`, `/healthz` and `/readyz` over HTTP. Resolves with the
- * exit code after a graceful shutdown (SIGTERM or SIGINT).
+ * exit code after a graceful shutdown: 0 after SIGTERM or SIGINT, 1 when the
+ * consumer stopped for good. A start-up failure closes what was opened and
+ * rejects, so the process exits with the error instead of lingering.
  */
 export async function runCommand(options: { config?: string }): Promise<number> {
   const { config } = loadConfig(options.config ?? null);
   const log = createLogger(config.log.level);
-  // Listen from the start: a SIGTERM during start-up (joining the group can
-  // take a session timeout) must shut down cleanly, not kill the process.
-  const signalled = waitForSignal();
+  // Listening from the start: a SIGTERM during start-up must shut down cleanly.
+  const lifecycle = new ServiceLifecycle(log, SHUTDOWN_TIMEOUT_MS);
+
+  try {
+    await lifecycle.startUnlessStopped(() => startService(config, log, lifecycle));
+    const reason = await lifecycle.stopped;
+    if (reason.kind === "fatal") {
+      log.error({ err: reason.error }, "shutting down after a fatal error");
+      return EXIT.FAILURE;
+    }
+    log.info({ signal: reason.signal }, "shutting down");
+    return EXIT.OK;
+  } finally {
+    await lifecycle.close();
+    log.info("stopped");
+  }
+}
+
+/** Open every part of the service, registering each close with `lifecycle` as it opens. */
+async function startService(
+  config: Config,
+  log: Logger,
+  lifecycle: ServiceLifecycle,
+): Promise<void> {
   const metrics = new Metrics({ defaultMetrics: true });
 
   const redis = await connectRedis(config.redis.url, {
     onError: (err) => log.warn({ err: err.message }, "redis connection error"),
   });
   const store = new RedisTokenStateStore(redis, config.state, config.redis.keyPrefix);
+  lifecycle.onClose("redis", () => store.close());
   const kafka = new Kafka({
     clientId: config.kafka.clientId,
     brokers: [...config.kafka.brokers],
@@ -78,6 +105,7 @@ export async function runCommand(options: { config?: string }): Promise<number> 
     metrics,
     log.child({ component: "consumer" }),
   );
+  source.onFatal = (error) => lifecycle.stop({ kind: "fatal", error });
 
   const http = new HttpServer(
     metrics,
@@ -93,34 +121,11 @@ export async function runCommand(options: { config?: string }): Promise<number> 
     () => metrics.refreshRuleQuality(() => actions.ledger.quality()),
   );
   await http.listen(config.server.host, config.server.port);
+  lifecycle.onClose("http", () => http.close());
 
+  lifecycle.onClose("outputs", () => outputs.close());
   await outputs.connect();
+  // Registered before start: a consumer that joined half way must still leave the group.
+  lifecycle.onClose("consumer", () => source.stop());
   await source.start();
-
-  const signal = await signalled;
-  log.info({ signal }, "shutting down");
-  const timer = setTimeout(() => {
-    log.error("shutdown took too long; exiting without waiting further");
-    process.exit(EXIT.FAILURE);
-  }, SHUTDOWN_TIMEOUT_MS);
-  timer.unref();
-
-  await source.stop();
-  await outputs.close();
-  await store.close();
-  await http.close();
-  log.info("stopped");
-  return EXIT.OK;
-}
-
-function waitForSignal(): Promise<NodeJS.Signals> {
-  return new Promise((resolve) => {
-    const onSignal = (signal: NodeJS.Signals) => {
-      process.off("SIGTERM", onSignal);
-      process.off("SIGINT", onSignal);
-      resolve(signal);
-    };
-    process.on("SIGTERM", onSignal);
-    process.on("SIGINT", onSignal);
-  });
 }

@@ -1,7 +1,7 @@
 import { type Consumer, type EachBatchPayload, type Kafka, logLevel } from "kafkajs";
 import type { Logger } from "pino";
 import type { Config } from "../config/schema.js";
-import { TokenwatchError } from "../errors.js";
+import { DependencyError, TokenwatchError } from "../errors.js";
 import type { Metrics } from "../observe/metrics.js";
 import type { InputMessage, Pipeline } from "../pipeline/pipeline.js";
 
@@ -15,6 +15,12 @@ const RETRY_MAX_MS = 10_000;
  * or the group would hand its partitions to another member mid-attempt.
  */
 const HEARTBEATS_PER_SESSION = 6;
+
+/** How long start-up waits for input topics that do not exist yet, and how often it looks. */
+const TOPIC_WAIT_MS = 30_000;
+const TOPIC_RETRY_MS = 1_000;
+/** kafkajs error types of a topic that is missing or still being created. */
+const TOPIC_PENDING = new Set(["UNKNOWN_TOPIC_OR_PARTITION", "LEADER_NOT_AVAILABLE"]);
 
 /**
  * The Kafka side of `tokenwatch run`: a consumer group member that feeds each
@@ -58,25 +64,57 @@ export class KafkaSource {
     this.consumer.on(this.consumer.events.CRASH, ({ payload }) => {
       if (payload.restart || this.stopping) return;
       this.lastError = `KAFKA_CONSUMER_CRASHED: ${payload.error.message}`;
-      this.log.error(
-        { err: payload.error },
-        "consumer stopped after an error; restart the process",
-      );
+      this.log.error({ err: payload.error }, "consumer stopped after an error; stopping");
+      this.onFatal(payload.error);
     });
   }
 
+  /**
+   * Called once the consumer is down for good (a crash kafkajs will not
+   * restart from). The service stops on it, so that the process exits and
+   * its supervisor starts a fresh one.
+   */
+  onFatal: (error: Error) => void = () => {};
+
   async start(): Promise<void> {
     await this.consumer.connect();
-    await this.consumer.subscribe({
-      topics: [...this.config.topics],
-      fromBeginning: this.config.fromBeginning,
-    });
+    await this.subscribe();
     await this.consumer.run({
       autoCommit: false,
       eachBatchAutoResolve: false,
       eachBatch: (payload) => this.handleBatch(payload),
     });
     this.log.info({ topics: this.config.topics, groupId: this.config.groupId }, "consuming");
+  }
+
+  /**
+   * Subscribe, giving a topic the broker is still creating (auto-creation on
+   * first use, as on a fresh `docker compose up`) time to get its leaders.
+   * A topic that never appears is a configuration error: say which and how.
+   */
+  private async subscribe(): Promise<void> {
+    const deadline = Date.now() + TOPIC_WAIT_MS;
+    for (;;) {
+      try {
+        await this.consumer.subscribe({
+          topics: [...this.config.topics],
+          fromBeginning: this.config.fromBeginning,
+        });
+        return;
+      } catch (err) {
+        const type = (err as { type?: string }).type ?? "";
+        if (!TOPIC_PENDING.has(type)) throw err;
+        if (Date.now() >= deadline) {
+          throw new DependencyError(
+            "KAFKA_TOPIC_MISSING",
+            `kafka topic(s) ${this.config.topics.join(", ")} not found after ${TOPIC_WAIT_MS / 1000} s; create them or check kafka.topics`,
+            { cause: err },
+          );
+        }
+        this.log.warn({ topics: this.config.topics, type }, "waiting for the input topics");
+        await new Promise((resolve) => setTimeout(resolve, TOPIC_RETRY_MS));
+      }
+    }
   }
 
   /** Null when the last batch went through; otherwise why it is being retried. */

@@ -61,6 +61,8 @@ export class HttpServer {
       return extAuthzRoute(this.denylist, headers);
     }
     if (path === "/metrics") {
+      // Prometheus reads readiness from the scrape, not from /readyz: evaluate it here too.
+      await this.refreshReady().catch(() => this.metrics.ready.set(0));
       if (this.beforeScrape) {
         // A scrape must not fail because Redis is slow; stale gauges are fine.
         await this.beforeScrape().catch((err: unknown) =>
@@ -72,13 +74,19 @@ export class HttpServer {
     }
     if (path === "/healthz") return { status: 200, type: "text/plain", body: "ok\n" };
     if (path === "/readyz") {
-      const reason = await this.readiness();
-      this.metrics.ready.set(reason === null ? 1 : 0);
+      const reason = await this.refreshReady();
       return reason === null
         ? { status: 200, type: "text/plain", body: "ready\n" }
         : { status: 503, type: "text/plain", body: `not ready: ${reason}\n` };
     }
     return { status: 404, type: "text/plain", body: "not found\n" };
+  }
+
+  /** Evaluate readiness and publish it as `tokenwatch_ready`; null when ready. */
+  private async refreshReady(): Promise<string | null> {
+    const reason = await this.readiness();
+    this.metrics.ready.set(reason === null ? 1 : 0);
+    return reason;
   }
 
   async close(): Promise<void> {

@@ -81,6 +81,23 @@ test("/readyz answers 503 with the reason and sets tokenwatch_ready to 0 otherwi
   );
 });
 
+test("a scrape of /metrics reports readiness without anyone calling /readyz", async () => {
+  let reason: string | null = null;
+  await withServer(
+    async () => reason,
+    async (base) => {
+      const readyLine = async () =>
+        (await (await fetch(`${base}/metrics`)).text())
+          .split("\n")
+          .find((line) => line.startsWith("tokenwatch_ready "));
+
+      assert.equal(await readyLine(), "tokenwatch_ready 1");
+      reason = "redis is reconnecting";
+      assert.equal(await readyLine(), "tokenwatch_ready 0");
+    },
+  );
+});
+
 test("a failing readiness check answers 500 and the server keeps serving", async () => {
   await withServer(
     async () => {

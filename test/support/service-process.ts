@@ -12,6 +12,8 @@ export interface ServiceProcess {
   waitFor(text: string, timeoutMs: number): Promise<void>;
   /** Send a signal and resolve with the exit code (null when killed by signal). */
   stop(signal?: NodeJS.Signals): Promise<number | null>;
+  /** Resolve with the exit code once the process exits by itself; reject after `timeoutMs`. */
+  exited(timeoutMs: number): Promise<number | null>;
 }
 
 export function startService(args: string[], env: Record<string, string>): ServiceProcess {
@@ -44,6 +46,20 @@ export function startService(args: string[], env: Record<string, string>): Servi
     async stop(signal = "SIGTERM") {
       if (child.exitCode === null) child.kill(signal);
       return exited;
+    },
+    async exited(timeoutMs) {
+      let timer: NodeJS.Timeout | undefined;
+      const timeout = new Promise<never>((_, reject) => {
+        timer = setTimeout(
+          () => reject(new Error(`still running after ${timeoutMs} ms:\n${output}`)),
+          timeoutMs,
+        );
+      });
+      try {
+        return await Promise.race([exited, timeout]);
+      } finally {
+        clearTimeout(timer);
+      }
     },
   };
 }
