@@ -150,7 +150,7 @@ async function waitForAssignment(setup: FaultSetup, members: number): Promise<vo
       async () => {
         const { groups } = await admin.describeGroups([setup.groupId]);
         const group = groups[0];
-        if (!group || group.state !== "Stable" || group.members.length !== members) return false;
+        if (group?.state !== "Stable" || group.members.length !== members) return false;
         return group.members.every((member) => {
           const decoded = AssignerProtocol.MemberAssignment.decode(member.memberAssignment);
           return (decoded?.assignment[setup.topics.logs] ?? []).length > 0;
