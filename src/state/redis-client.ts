@@ -8,6 +8,8 @@ export interface RedisClientOptions {
   readonly timeoutMs?: number;
   /** Shown in `CLIENT LIST`, to find tokenwatch among a server's clients. */
   readonly connectionName?: string;
+  /** Credentials and TLS for every node of a cluster (see `nodeSecurityFromUrl`). */
+  readonly nodeSecurity?: NodeSecurity;
   /**
    * Connection errors as they happen (e.g. to log them at `warn`). Commands
    * fail with `STATE_REDIS_UNAVAILABLE` regardless; without a listener
@@ -18,9 +20,17 @@ export interface RedisClientOptions {
 
 /** Where Redis is: the `redis` section of the configuration, or the part of it this needs. */
 export interface RedisTarget {
+  /** The standalone server; with a cluster, only its credentials and scheme are used. */
   readonly url: string;
   /** Seed nodes of a Redis Cluster; empty means the standalone server at `url`. */
   readonly cluster?: { readonly nodes: readonly string[] };
+}
+
+/** How to authenticate to and encrypt the connection to each cluster node. */
+export interface NodeSecurity {
+  readonly username?: string;
+  readonly password?: string;
+  readonly tls?: boolean;
 }
 
 const DEFAULT_TIMEOUT_MS = 5_000;
@@ -35,8 +45,30 @@ export async function connectConfiguredRedis(
   options: RedisClientOptions = {},
 ): Promise<RedisClient> {
   const nodes = target.cluster?.nodes ?? [];
-  if (nodes.length > 0) return connectCluster(nodes, options);
+  if (nodes.length > 0) {
+    return connectCluster(nodes, { ...options, nodeSecurity: nodeSecurityFromUrl(target.url) });
+  }
   return connectRedis(target.url, options);
+}
+
+/**
+ * Credentials and TLS for cluster nodes, read from `redis.url`: the nodes
+ * are listed as bare `host:port`, and every node of one cluster takes the
+ * same ACL user and password, so `rediss://user:pass@any-host` in
+ * `redis.url` says how to talk to all of them (its host is not used).
+ */
+export function nodeSecurityFromUrl(url: string): NodeSecurity {
+  let parsed: URL;
+  try {
+    parsed = new URL(url);
+  } catch {
+    return {};
+  }
+  return {
+    ...(parsed.username ? { username: decodeURIComponent(parsed.username) } : {}),
+    ...(parsed.password ? { password: decodeURIComponent(parsed.password) } : {}),
+    ...(parsed.protocol === "rediss:" ? { tls: true } : {}),
+  };
 }
 
 /**
@@ -111,6 +143,7 @@ export async function connectCluster(
   options: RedisClientOptions = {},
 ): Promise<Cluster> {
   const { lazyConnect, enableOfflineQueue, ...nodeOptions } = failFastOptions(options);
+  const security = options.nodeSecurity ?? {};
   const cluster = new Cluster(nodes.map(parseNode), {
     lazyConnect,
     enableOfflineQueue,
@@ -118,7 +151,12 @@ export async function connectCluster(
     enableReadyCheck: true,
     clusterRetryStrategy: backoff,
     slotsRefreshTimeout: options.timeoutMs ?? DEFAULT_TIMEOUT_MS,
-    redisOptions: nodeOptions,
+    redisOptions: {
+      ...nodeOptions,
+      ...(security.username ? { username: security.username } : {}),
+      ...(security.password ? { password: security.password } : {}),
+      ...(security.tls ? { tls: {} } : {}),
+    },
   });
   cluster.on("error", options.onError ?? (() => {}));
 
