@@ -1,7 +1,7 @@
-import type { Redis } from "ioredis";
 import type { Logger } from "pino";
 import type { Config } from "../config/schema.js";
 import type { Metrics } from "../observe/metrics.js";
+import type { RedisClient } from "../state/state-scripts.js";
 import type { ActionTargets } from "./action-targets.js";
 import { AlertmanagerSink } from "./alertmanager-sink.js";
 import { DecisionLedger } from "./decision-ledger.js";
@@ -25,7 +25,7 @@ export interface ServiceActions {
  */
 export function buildActions(
   config: Config,
-  redis: Redis,
+  redis: RedisClient,
   metrics: Metrics,
   log: Logger,
 ): ServiceActions {

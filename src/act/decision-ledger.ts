@@ -1,6 +1,6 @@
-import type { Redis } from "ioredis";
 import type { Decision } from "../decide/decision.js";
 import { DependencyError, TokenwatchError } from "../errors.js";
+import type { RedisClient } from "../state/state-scripts.js";
 
 /** Decisions can be marked as false positives for this long after they were made. */
 const LEDGER_TTL_MS = 90 * 24 * 60 * 60 * 1000;
@@ -30,14 +30,17 @@ export interface RuleQuality {
  * Keys under `redis.keyPrefix` `P`: `P{ledger}:d:<decision id>` (JSON entry,
  * 90 days), `P{ledger}:fp:<decision id>` (the mark), `P{ledger}:quality` (hash
  * `<rule>|decisions`, `<rule>|false_positives`). The hash tag keeps them in
- * one Redis Cluster slot.
+ * one Redis Cluster slot, which is what lets `record` send a batch's writes
+ * as one pipeline (on a Cluster a pipeline may only address one node). The
+ * price is that all ledger traffic lands on one master; it is one write per
+ * decision, not per event, so that master carries a tiny share of the load.
  *
  * A decision is counted once even when its batch is redelivered: the entry is
  * written with NX and only a new entry increments the count.
  */
 export class DecisionLedger {
   constructor(
-    private readonly redis: Redis,
+    private readonly redis: RedisClient,
     private readonly prefix: string,
   ) {}
 

@@ -1,5 +1,5 @@
-import type { Redis } from "ioredis";
 import { ConfigError, DependencyError } from "../errors.js";
+import type { RedisClient } from "../state/state-scripts.js";
 
 /**
  * The Redis denylist gateways check before letting a request through.
@@ -15,6 +15,13 @@ import { ConfigError, DependencyError } from "../errors.js";
  *
  * A gateway needs only `EXISTS D<F>`: present means deny. The value is for
  * people and for tokenwatch's own enforcement check.
+ *
+ * Redis Cluster: the keys carry no hash tag (a gateway computes them from
+ * the fingerprint alone), so any two of them, even a token's entry and its
+ * `:alerted` mark, may sit in different slots. No command here names more
+ * than one key; batches are sent as concurrent single-key commands, which
+ * ioredis's auto-pipelining groups per node. None of these writes needs to
+ * be atomic with another: each entry stands alone.
  */
 export interface DenylistEntry {
   readonly v: 1;
@@ -34,7 +41,7 @@ const MIN_TTL_MS = 60 * 60 * 1000;
 /** Reads and writes denylist entries under one prefix. */
 export class Denylist {
   constructor(
-    private readonly redis: Redis,
+    private readonly redis: RedisClient,
     readonly prefix: string,
     /** Lifetime of an entry whose token has no known expiry. */
     private readonly defaultTtlMs: number,
@@ -57,31 +64,53 @@ export class Denylist {
     return Math.max(entry.denyUntil * 1000 - now, MIN_TTL_MS);
   }
 
-  /** Write the entries of one batch in one round trip. */
+  /**
+   * Write the entries of one batch. Concurrent SETs rather than a pipeline:
+   * on a Cluster a pipeline may only hold keys of one node, and issued in one
+   * tick the SETs still leave in one write per connection.
+   */
   async putMany(entries: ReadonlyArray<{ tokenFp: string; entry: DenylistEntry }>): Promise<void> {
     if (entries.length === 0) return;
-    const pipeline = this.redis.pipeline();
-    for (const { tokenFp, entry } of entries) {
-      pipeline.set(this.key(tokenFp), JSON.stringify(entry), "PX", this.ttlMs(entry));
+    const writes = entries.map(({ tokenFp, entry }) =>
+      this.redis.set(this.key(tokenFp), JSON.stringify(entry), "PX", this.ttlMs(entry)),
+    );
+    const results = await Promise.allSettled(writes);
+    const failed = results.find((result) => result.status === "rejected");
+    if (failed) {
+      throw new DependencyError("DENYLIST_WRITE_FAILED", "writing the denylist failed", {
+        cause: failed.reason,
+      });
     }
-    await this.run(pipeline, "DENYLIST_WRITE_FAILED");
   }
 
   async get(tokenFp: string): Promise<DenylistEntry | null> {
     return (await this.getMany([tokenFp]))[0] ?? null;
   }
 
-  /** Entries of many tokens in one MGET; null where a token is not denied. */
+  /**
+   * Entries of many tokens; null where a token is not denied. One MGET on a
+   * standalone server; on a Cluster one GET per key (an MGET over keys of
+   * different slots is refused with CROSSSLOT), auto-pipelined per node.
+   */
   async getMany(tokenFps: readonly string[]): Promise<(DenylistEntry | null)[]> {
     if (tokenFps.length === 0) return [];
-    const values = await this.redis.mget(tokenFps.map((fp) => this.key(fp)));
+    const keys = tokenFps.map((fp) => this.key(fp));
+    const values = this.redis.isCluster
+      ? await Promise.all(keys.map((key) => this.redis.get(key)))
+      : await this.redis.mget(keys);
     return values.map((value) => (value === null ? null : parseEntry(value)));
   }
 
-  /** Remove a token's entry and its alert mark (manual un-revoke); true when it existed. */
+  /**
+   * Remove a token's entry and its alert mark (manual un-revoke); true when
+   * either key existed. Two DELs: the two keys may live in different slots.
+   */
   async remove(tokenFp: string): Promise<boolean> {
-    const removed = await this.redis.del(this.key(tokenFp), `${this.key(tokenFp)}:alerted`);
-    return removed > 0;
+    const removed = await Promise.all([
+      this.redis.del(this.key(tokenFp)),
+      this.redis.del(`${this.key(tokenFp)}:alerted`),
+    ]);
+    return removed[0] + removed[1] > 0;
   }
 
   /**
@@ -91,14 +120,6 @@ export class Denylist {
   async markAlerted(tokenFp: string, ttlMs: number): Promise<boolean> {
     const ok = await this.redis.set(`${this.key(tokenFp)}:alerted`, "1", "PX", ttlMs, "NX");
     return ok === "OK";
-  }
-
-  private async run(pipeline: ReturnType<Redis["pipeline"]>, code: string): Promise<void> {
-    const results = (await pipeline.exec()) ?? [];
-    const failed = results.find(([err]) => err !== null);
-    if (failed) {
-      throw new DependencyError(code, "writing the denylist failed", { cause: failed[0] });
-    }
   }
 }
 

@@ -5,7 +5,7 @@ import { explainFromRedis } from "../report/redis-explanation.js";
 import { StoryCollector } from "../report/story-collector.js";
 import { explainFromStory } from "../report/story-explanation.js";
 import { renderExplanation, type TokenExplanation } from "../report/token-explanation.js";
-import { connectRedis } from "../state/redis-client.js";
+import { connectConfiguredRedis } from "../state/redis-client.js";
 import { StateKeys } from "../state/state-keys.js";
 import { EXIT } from "./exit-codes.js";
 import { replayFile } from "./replay-command.js";
@@ -73,7 +73,7 @@ async function fromReplay(
 
 async function fromRedis(tokenFp: string, options: ExplainOptions): Promise<TokenExplanation> {
   const { config } = loadConfig(options.config ?? null);
-  const redis = await connectRedis(config.redis.url, {
+  const redis = await connectConfiguredRedis(config.redis, {
     timeoutMs: 3_000,
     connectionName: "tokenwatch-explain",
   });

@@ -8,7 +8,7 @@ import { buildWithdrawalEvent } from "../act/revocation-withdrawal.js";
 import { loadConfig } from "../config/load-config.js";
 import type { Config } from "../config/schema.js";
 import { DependencyError, TokenwatchError } from "../errors.js";
-import { connectRedis } from "../state/redis-client.js";
+import { connectConfiguredRedis } from "../state/redis-client.js";
 import { EXIT } from "./exit-codes.js";
 
 /** Fingerprints are 16 bytes in unpadded base64url. */
@@ -111,9 +111,14 @@ type Send = (topic: string, key: string, value: string) => Promise<void>;
 /** Run `work` with a Redis connection and a Kafka producer, closing both afterwards. */
 async function withClients<T>(
   config: Config,
-  work: (clients: { redis: Awaited<ReturnType<typeof connectRedis>>; send: Send }) => Promise<T>,
+  work: (clients: {
+    redis: Awaited<ReturnType<typeof connectConfiguredRedis>>;
+    send: Send;
+  }) => Promise<T>,
 ): Promise<T> {
-  const redis = await connectRedis(config.redis.url, { connectionName: "tokenwatch-cli" });
+  const redis = await connectConfiguredRedis(config.redis, {
+    connectionName: "tokenwatch-cli",
+  });
   const kafka = new Kafka({
     clientId: `${config.kafka.clientId}-cli`,
     brokers: [...config.kafka.brokers],

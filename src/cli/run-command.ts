@@ -12,7 +12,7 @@ import { HttpServer } from "../observe/http-server.js";
 import { createLogger } from "../observe/logger.js";
 import { Metrics } from "../observe/metrics.js";
 import { buildPipeline } from "../pipeline/build-pipeline.js";
-import { connectRedis } from "../state/redis-client.js";
+import { connectConfiguredRedis } from "../state/redis-client.js";
 import { RedisTokenStateStore } from "../state/redis-store.js";
 import { createFingerprinter } from "./dev-key.js";
 import { EXIT } from "./exit-codes.js";
@@ -57,7 +57,8 @@ async function startService(
 ): Promise<void> {
   const metrics = new Metrics({ defaultMetrics: true });
 
-  const redis = await connectRedis(config.redis.url, {
+  // A Redis Cluster when redis.cluster.nodes is set; every module below takes either kind.
+  const redis = await connectConfiguredRedis(config.redis, {
     onError: (err) => log.warn({ err: err.message }, "redis connection error"),
   });
   const store = new RedisTokenStateStore(redis, config.state, config.redis.keyPrefix);

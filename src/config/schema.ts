@@ -34,11 +34,31 @@ const kafkaSchema = z
   })
   .prefault({});
 
+/** `host:port`, the host a name, an IPv4 address or a bracketed IPv6 address. */
+const HOST_PORT = /^(\[[0-9a-fA-F:.]+\]|[^\s:[\]/]+):([0-9]{1,5})$/;
+
+const clusterNode = z.string().regex(HOST_PORT, {
+  message: 'expected "host:port" (e.g. "10.0.0.5:6379"), no scheme or path',
+});
+
+const redisClusterSchema = z
+  .strictObject({
+    /**
+     * Seed nodes of a Redis Cluster (`host:port`; a few masters are enough,
+     * the rest are discovered). Empty: no cluster, `redis.url` is used.
+     * Env: `TOKENWATCH_REDIS_CLUSTER_NODES=host1:6379,host2:6379`.
+     */
+    nodes: z.array(clusterNode).default([]),
+  })
+  .prefault({});
+
 const redisSchema = z
   .strictObject({
+    /** The standalone server; ignored when `cluster.nodes` is set. */
     url: z.string().min(1).default("redis://127.0.0.1:6379"),
     /** Prefix of every key; the token's hash tag follows it. */
     keyPrefix: z.string().default("tw:"),
+    cluster: redisClusterSchema,
   })
   .prefault({});
 

@@ -1,6 +1,7 @@
 import { createHash } from "node:crypto";
-import type { Redis } from "ioredis";
+import type { ChainableCommander } from "ioredis";
 import { DependencyError } from "../errors.js";
+import type { RedisClient } from "../state/state-scripts.js";
 
 /** Which budget ran out; the `scope` of a revocation storm. */
 export type BudgetScope = "global" | "consumer";
@@ -50,8 +51,12 @@ function consumerTag(consumerId: string | null): string {
 
 /**
  * The budget shared by all processes through Redis: fixed one-minute windows
- * (wall clock), one counter per scope and window, under one hash tag so a
- * MULTI can touch them in Redis Cluster.
+ * (wall clock), one counter per scope and window, under one hash tag
+ * (`{budget}`) so a MULTI can touch them in Redis Cluster: the global and
+ * the consumer counter must move together, and a MULTI over keys of two
+ * slots is refused with CROSSSLOT. The storm marks share the tag too. All
+ * budget keys therefore live on one master — a few commands per revocation,
+ * never per event, so that node's extra load is negligible.
  *
  * Both counters are incremented together; when either passes its limit both
  * are given back. Two processes racing at the limit may then both be refused
@@ -60,7 +65,7 @@ function consumerTag(consumerId: string | null): string {
  */
 export class RedisRevocationBudget implements RevocationBudget {
   constructor(
-    private readonly redis: Redis,
+    private readonly redis: RedisClient,
     private readonly prefix: string,
     private readonly limits: BudgetLimits,
   ) {}
@@ -116,7 +121,7 @@ export class RedisRevocationBudget implements RevocationBudget {
     await this.exec(this.redis.multi().decr(keys.global).decr(keys.consumer));
   }
 
-  private async exec(multi: ReturnType<Redis["multi"]>): Promise<unknown[]> {
+  private async exec(multi: ChainableCommander): Promise<unknown[]> {
     let results: [Error | null, unknown][] | null;
     try {
       results = await multi.exec();

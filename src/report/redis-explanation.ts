@@ -1,6 +1,6 @@
-import type { Redis } from "ioredis";
 import { TokenwatchError } from "../errors.js";
 import type { StateKeys } from "../state/state-keys.js";
+import type { RedisClient } from "../state/state-scripts.js";
 import {
   FIVE_MINUTES_MS,
   HOUR_MS,
@@ -15,10 +15,11 @@ import type { Remembered, TokenExplanation } from "./token-explanation.js";
  * writing anything: HGETALL, ZRANGE and GET only, on the keys
  * state/state-keys.ts lays out. Windows are computed as of the token's
  * newest event time (meta `l`), the way the store computes them for an
- * event at that time.
+ * event at that time. Every read names one key of one token, all in the
+ * token's hash-tag slot, so it works the same on a Redis Cluster.
  */
 export async function explainFromRedis(
-  redis: Redis,
+  redis: RedisClient,
   keys: StateKeys,
   tokenFp: string,
 ): Promise<TokenExplanation> {

@@ -1,25 +1,41 @@
-import type { Redis } from "ioredis";
+import { Cluster, type Redis } from "ioredis";
+
+/** A standalone client or a cluster client. */
+type AnyRedis = Redis | Cluster;
+
+/**
+ * Every key under `prefix`. SCAN only walks the node it is sent to, so on a
+ * Cluster each master is scanned in turn.
+ */
+export async function scanKeys(redis: AnyRedis, prefix: string): Promise<string[]> {
+  const nodes = redis instanceof Cluster ? redis.nodes("master") : [redis];
+  const keys: string[] = [];
+  for (const node of nodes) {
+    let cursor = "0";
+    do {
+      const [next, page] = await node.scan(cursor, "MATCH", `${prefix}*`, "COUNT", 500);
+      cursor = next;
+      keys.push(...page);
+    } while (cursor !== "0");
+  }
+  return keys;
+}
 
 /**
  * Every key and value under `prefix` in Redis, as text, so a test can search
  * it for planted secrets. Reads each key by its type.
  */
-export async function dumpRedis(redis: Redis, prefix: string): Promise<string> {
+export async function dumpRedis(redis: AnyRedis, prefix: string): Promise<string> {
   const parts: string[] = [];
-  let cursor = "0";
-  do {
-    const [next, keys] = await redis.scan(cursor, "MATCH", `${prefix}*`, "COUNT", 500);
-    cursor = next;
-    for (const key of keys) {
-      parts.push(key);
-      const type = await redis.type(key);
-      if (type === "string") parts.push((await redis.get(key)) ?? "");
-      if (type === "hash") parts.push(JSON.stringify(await redis.hgetall(key)));
-      if (type === "zset") parts.push(JSON.stringify(await redis.zrange(key, 0, -1, "WITHSCORES")));
-      if (type === "set") parts.push(JSON.stringify(await redis.smembers(key)));
-      if (type === "list") parts.push(JSON.stringify(await redis.lrange(key, 0, -1)));
-    }
-  } while (cursor !== "0");
+  for (const key of await scanKeys(redis, prefix)) {
+    parts.push(key);
+    const type = await redis.type(key);
+    if (type === "string") parts.push((await redis.get(key)) ?? "");
+    if (type === "hash") parts.push(JSON.stringify(await redis.hgetall(key)));
+    if (type === "zset") parts.push(JSON.stringify(await redis.zrange(key, 0, -1, "WITHSCORES")));
+    if (type === "set") parts.push(JSON.stringify(await redis.smembers(key)));
+    if (type === "list") parts.push(JSON.stringify(await redis.lrange(key, 0, -1)));
+  }
   return parts.join("\n");
 }
 
@@ -42,13 +58,13 @@ export function leakedSecrets(text: string, secrets: readonly string[]): string[
 }
 
 /** Delete every key under `prefix` (test clean-up). */
-export async function deleteKeys(redis: Redis, prefix: string): Promise<number> {
-  let cursor = "0";
-  let deleted = 0;
-  do {
-    const [next, keys] = await redis.scan(cursor, "MATCH", `${prefix}*`, "COUNT", 500);
-    cursor = next;
-    if (keys.length > 0) deleted += await redis.unlink(...keys);
-  } while (cursor !== "0");
-  return deleted;
+export async function deleteKeys(redis: AnyRedis, prefix: string): Promise<number> {
+  const keys = await scanKeys(redis, prefix);
+  if (keys.length === 0) return 0;
+  if (redis instanceof Cluster) {
+    // One key per UNLINK: keys of different slots may not share a command.
+    const counts = await Promise.all(keys.map((key) => redis.unlink(key)));
+    return counts.reduce((sum, count) => sum + count, 0);
+  }
+  return redis.unlink(...keys);
 }

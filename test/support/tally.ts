@@ -1,4 +1,4 @@
-import type { Redis } from "ioredis";
+import type { Cluster, Redis } from "ioredis";
 import type { Kafka } from "kafkajs";
 import { readTopic } from "./kafka.js";
 import type { KnownStream } from "./known-stream.js";
@@ -20,7 +20,7 @@ export interface CountTally {
  * src/state/state-keys.ts) and compare it with the known stream.
  */
 export async function tallyCounts(
-  redis: Redis,
+  redis: Redis | Cluster,
   keyPrefix: string,
   stream: KnownStream,
 ): Promise<CountTally> {
@@ -44,7 +44,7 @@ export async function tallyCounts(
  * test to assert on.
  */
 export async function waitForCounts(
-  redis: Redis,
+  redis: Redis | Cluster,
   keyPrefix: string,
   stream: KnownStream,
   timeoutMs: number,
