@@ -92,7 +92,8 @@ export async function replayFile(
   options: ReplayOptions,
   hooks: ReplayHooks = {},
 ): Promise<ReplayRun> {
-  const { config } = loadConfig(options.config ?? null);
+  const loaded = loadConfig(options.config ?? null).config;
+  const config = { ...loaded, input: { ...loaded.input, maxAgeMs: 0 } };
   const log = createLogger(
     config.log.level === "info" ? "warn" : config.log.level,
     pino.destination(2),
@@ -112,8 +113,9 @@ export async function replayFile(
     log,
     rulesDir: options.rules,
     forcedFormats: options.format ? { [file]: options.format } : {},
-    // Replayed logs are old by design: judge them by event time only, with no wall-clock checks.
-    now: () => Number.MAX_SAFE_INTEGER / 2,
+    // Replayed logs are old by design, so there is no age limit; but no log line can come
+    // from the future, so the maxFutureMs check stays (it catches mis-read units, e.g. ns as ms).
+    now: Date.now,
     ...(collector ? { onDetection: collector.observe.bind(collector) } : {}),
   });
 

@@ -108,3 +108,23 @@ test("a broken rules directory stops replay with file, line and field", () => {
   assert.equal(code, 2);
   assert.match(stderr, /bad\.yaml:6, rule broken-rule, field condition/);
 });
+
+test("replay sets aside events from the future but not old ones", () => {
+  const event = (ts: number) =>
+    JSON.stringify({
+      ts,
+      clientIp: "203.0.113.7",
+      method: "GET",
+      path: "/v1/orders",
+      status: 200,
+      headers: { authorization: "Bearer replay-time-check-token-0001" },
+    });
+  const tenYearsAhead = Date.now() + 10 * 365 * 86_400_000;
+  const lines = [event(Date.parse("2019-05-01T10:00:00Z")), event(tenYearsAhead), event(1e20)];
+
+  const { code, stderr } = tokenwatch(["replay", "-"], `${lines.join("\n")}\n`);
+
+  assert.equal(code, 0);
+  assert.match(stderr, /events\s+1 /);
+  assert.match(stderr, /rejected\s+2 \(time_out_of_range=2\)/);
+});
