@@ -107,3 +107,12 @@ test("action settings can be overridden from the environment, lists comma-separa
   assert.equal(config.alertmanager.url, "http://alertmanager:9093");
   assert.equal(config.guards.revocationsPerConsumerPerMinute, 5, "defaults stay");
 });
+
+test("the bundled example configuration is valid and starts in dry-run", () => {
+  const example = new URL("../../examples/tokenwatch.yaml", import.meta.url).pathname;
+  const { config } = loadConfig(example);
+
+  assert.equal(config.policy.dryRun, true);
+  assert.deepEqual(config.kafka.topics, ["gateway-logs"]);
+  assert.equal(config.identity.fingerprintKey, null);
+});
