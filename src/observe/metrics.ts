@@ -1,6 +1,15 @@
 import { Counter, collectDefaultMetrics, Gauge, Histogram, Registry } from "prom-client";
 import { REJECT_REASONS } from "../errors.js";
 
+/** Every `outcome` of tokenwatch_revocations_total; each is exported from start at 0. */
+export const REVOCATION_OUTCOMES = [
+  "published",
+  "already",
+  "dry_run",
+  "allowlisted",
+  "budget_exceeded",
+] as const;
+
 /**
  * Every metric tokenwatch exports, declared in one place. Labels are bounded:
  * rule ids come from the loaded rule files, reasons and actions from closed
@@ -202,5 +211,8 @@ export class Metrics {
     for (const kind of ["revocation_storm", "revocation_not_enforced"]) {
       this.guardAlerts.inc({ kind }, 0);
     }
+    // increase() only counts a rise between two samples: a series born at 1 hides the
+    // first revocation since start from the "Tokens revoked" panel and its alert.
+    for (const outcome of REVOCATION_OUTCOMES) this.revocations.inc({ outcome }, 0);
   }
 }
