@@ -30,6 +30,11 @@ import {
 } from "../../support/private-prometheus.js";
 import { deleteKeys } from "../../support/secrets.js";
 import { type ServiceProcess, startService } from "../../support/service-process.js";
+import {
+  SHARED_TOKEN_EVENTS,
+  SHARING_RULE,
+  sharedTokenMessages,
+} from "../../support/shared-token.js";
 
 /*
  * deploy-metrics.test.ts checks that the dashboard and the alerting rules
@@ -42,45 +47,13 @@ const DEPLOY = new URL("../../../deploy/prometheus/", import.meta.url);
 const ALERTS = fileURLToPath(new URL("alerts.yml", DEPLOY));
 const SCRAPE_SECONDS = 1;
 const START = Date.parse("2026-11-03T10:00:00Z");
-const BROWSER = "Mozilla/5.0 (Windows NT 10.0; Win64; x64) Chrome/131.0.0.0 Safari/537.36";
-const RULE = "many-networks-short-window";
-const NETWORKS = ["203.0.113.50", "192.0.2.77", "2001:db8:17::9", "198.18.4.12", "100.64.2.9"];
-const BASELINE_MINUTES = 20;
 const run = promisify(execFile);
 // As Grafana would send them for a 1 h view at a 15 s interval on the shipped 15 s scrape.
 const { panels } = dashboardQueries(
   builtinVariables({ intervalSeconds: 15, rangeSeconds: 3600, scrapeIntervalSeconds: 15 }),
 );
 
-const apisix = JSON.parse(
-  readFileSync(new URL("../../fixtures/formats/apisix.json", import.meta.url), "utf8"),
-);
-
-/** An APISIX kafka-logger record of a person's token `secret`, from `ip` at `ts`. */
-function event(secret: string, ts: number, ip: string): { key: string; value: string } {
-  const headers = { ...apisix.request.headers, "user-agent": BROWSER, authorization: secret };
-  const record = {
-    ...apisix,
-    start_time: ts,
-    client_ip: ip,
-    request: { ...apisix.request, headers },
-  };
-  return { key: ip, value: JSON.stringify(record) };
-}
-
-/** Steady use from one network, then five networks in two minutes: revoked once. */
-function sharedToken(secret: string): { key: string; value: string }[] {
-  const steady = Array.from({ length: BASELINE_MINUTES }, (_, minute) =>
-    event(secret, START + minute * 60_000, "198.51.100.23"),
-  );
-  const burst = NETWORKS.map((ip, i) =>
-    event(secret, START + (BASELINE_MINUTES + 1) * 60_000 + i * 30_000, ip),
-  );
-  return [...steady, ...burst];
-}
-
 const MALFORMED = { key: "broken", value: "{ this is not json" };
-const EVENTS_PER_TOKEN = BASELINE_MINUTES + NETWORKS.length;
 
 const topics = {
   logs: uniqueName("tw-dash-logs"),
@@ -145,13 +118,19 @@ before(async () => {
 
   // Two tokens revoked in two scraped steps, so counters rise between samples and
   // every rate() on the dashboard has something to show, as in a long-running service.
-  await produce(kafka, topics.logs, [...sharedToken("Bearer dash-token-A-planted"), MALFORMED]);
+  await produce(kafka, topics.logs, [
+    ...sharedTokenMessages("dash-token-A-planted", START),
+    MALFORMED,
+  ]);
   await waitForValue('sum(tokenwatch_revocations_total{outcome="published"})', 1, 45_000);
   await waitForValue('tokenwatch_events_rejected_total{reason="invalid_json"}', 1, 10_000);
   // A few scrapes after the revocation, as someone opening the dashboard would see it.
   await new Promise((resolve) => setTimeout(resolve, 3 * SCRAPE_SECONDS * 1000));
   revokedAfterFirst = await panelValue("Tokens revoked (24h)");
-  await produce(kafka, topics.logs, [...sharedToken("Bearer dash-token-B-planted"), MALFORMED]);
+  await produce(kafka, topics.logs, [
+    ...sharedTokenMessages("dash-token-B-planted", START),
+    MALFORMED,
+  ]);
   await waitForValue('sum(tokenwatch_revocations_total{outcome="published"})', 2, 45_000);
   await waitForValue('tokenwatch_events_rejected_total{reason="invalid_json"}', 2, 10_000);
 });
@@ -215,8 +194,8 @@ test("every panel query on the dashboard runs on real Prometheus", async () => {
 
 test("the panels the stream moved show what it did", async () => {
   // The raw counters first: exactly what the stream made tokenwatch count.
-  assert.equal(await scalarOf('tokenwatch_events_total{format="apisix"}'), 2 * EVENTS_PER_TOKEN);
-  assert.equal(await scalarOf(`sum(tokenwatch_decisions_total{rule="${RULE}"})`), 2);
+  assert.equal(await scalarOf('tokenwatch_events_total{format="apisix"}'), 2 * SHARED_TOKEN_EVENTS);
+  assert.equal(await scalarOf(`sum(tokenwatch_decisions_total{rule="${SHARING_RULE}"})`), 2);
 
   // Then the panels: rates are positive, labelled as the legend expects.
   const byFormat = await panelResult("Events by format");
@@ -225,9 +204,9 @@ test("the panels the stream moved show what it did", async () => {
   assert.ok(labelValue(rejected, "reason", "invalid_json") > 0, JSON.stringify(rejected));
   assert.equal(labelValue(rejected, "reason", "oversized"), 0, "every reason is a series at 0");
   const byRule = await panelResult("Decisions by rule");
-  assert.ok(labelValue(byRule, "rule", RULE) > 0, JSON.stringify(byRule));
+  assert.ok(labelValue(byRule, "rule", SHARING_RULE) > 0, JSON.stringify(byRule));
   const findings = await panelResult("Findings by rule and mode");
-  assert.ok(findings.some((s) => s.metric.rule === RULE && Number(s.value?.[1]) > 0));
+  assert.ok(findings.some((s) => s.metric.rule === SHARING_RULE && Number(s.value?.[1]) > 0));
   const byOutcome = await panelResult("Revocations by outcome");
   assert.ok(labelValue(byOutcome, "outcome", "published") > 0, JSON.stringify(byOutcome));
 
