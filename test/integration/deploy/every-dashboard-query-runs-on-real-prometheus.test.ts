@@ -122,7 +122,7 @@ before(async () => {
     ...sharedTokenMessages("dash-token-A-planted", START),
     MALFORMED,
   ]);
-  await waitForValue('sum(tokenwatch_revocations_total{outcome="published"})', 1, 45_000);
+  await waitForValue('sum(tokenwatch_revocations_total{outcome="published"})', 1, 30_000);
   await waitForValue('tokenwatch_events_rejected_total{reason="invalid_json"}', 1, 10_000);
   // A few scrapes after the revocation, as someone opening the dashboard would see it.
   await new Promise((resolve) => setTimeout(resolve, 3 * SCRAPE_SECONDS * 1000));
@@ -131,7 +131,7 @@ before(async () => {
     ...sharedTokenMessages("dash-token-B-planted", START),
     MALFORMED,
   ]);
-  await waitForValue('sum(tokenwatch_revocations_total{outcome="published"})', 2, 45_000);
+  await waitForValue('sum(tokenwatch_revocations_total{outcome="published"})', 2, 30_000);
   await waitForValue('tokenwatch_events_rejected_total{reason="invalid_json"}', 2, 10_000);
 });
 
