@@ -29,7 +29,17 @@ export interface DashboardPanel {
   readonly type: string;
   readonly gridPos: GridPos;
   readonly unit: string;
+  /** Fixed decimals, when the panel sets them. */
+  readonly decimals?: number;
+  /** Threshold steps, lowest first; the first one's value is null (the base colour). */
+  readonly thresholds: readonly ThresholdStep[];
   readonly targets: readonly PanelTarget[];
+}
+
+/** A colour from `value` up. */
+export interface ThresholdStep {
+  readonly color: string;
+  readonly value: number | null;
 }
 
 /** A row header, kept so a rendering can draw the dashboard's sections. */
@@ -43,7 +53,9 @@ interface RawPanel {
   id: number;
   title: string;
   gridPos: GridPos;
-  fieldConfig?: { defaults?: { unit?: string } };
+  fieldConfig?: {
+    defaults?: { unit?: string; decimals?: number; thresholds?: { steps?: ThresholdStep[] } };
+  };
   targets?: { refId: string; expr: string; legendFormat?: string }[];
   panels?: RawPanel[];
 }
@@ -147,6 +159,10 @@ export function dashboardQueries(
         type: p.type,
         gridPos: p.gridPos,
         unit: p.fieldConfig?.defaults?.unit ?? "short",
+        ...(p.fieldConfig?.defaults?.decimals === undefined
+          ? {}
+          : { decimals: p.fieldConfig.defaults.decimals }),
+        thresholds: p.fieldConfig?.defaults?.thresholds?.steps ?? [],
         targets: (p.targets ?? []).map((t) => ({
           refId: t.refId,
           expr: substitute(t.expr, variables),
