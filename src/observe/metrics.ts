@@ -194,6 +194,25 @@ export class Metrics {
     registers: [this.registry],
   });
 
+  /**
+   * Export the delivery and enforcement series of the configured targets at 0.
+   * The alerting rules ask increase(...) > 0, which only sees a rise between two
+   * samples: a series born at 1 would hide the first dead letter or failed write.
+   */
+  expectTargets(targets: {
+    deliveries: readonly { sink: string; endpoint: string }[];
+    enforcement: readonly { target: string; outcomes: readonly string[] }[];
+  }): void {
+    for (const labels of targets.deliveries) {
+      for (const outcome of ["delivered", "dead_lettered"]) {
+        this.deliveries.inc({ ...labels, outcome }, 0);
+      }
+    }
+    for (const { target, outcomes } of targets.enforcement) {
+      for (const outcome of outcomes) this.enforcementWrites.inc({ target, outcome }, 0);
+    }
+  }
+
   /** Refresh the rule quality gauges from the ledger before each scrape. */
   async refreshRuleQuality(
     read: () => Promise<ReadonlyArray<{ rule: string; decisions: number; falsePositives: number }>>,

@@ -196,6 +196,9 @@ test("the panels the stream moved show what it did", async () => {
   // The raw counters first: exactly what the stream made tokenwatch count.
   assert.equal(await scalarOf('tokenwatch_events_total{format="apisix"}'), 2 * SHARED_TOKEN_EVENTS);
   assert.equal(await scalarOf(`sum(tokenwatch_decisions_total{rule="${SHARING_RULE}"})`), 2);
+  assert.equal(await scalarOf('tokenwatch_enforcement_writes_total{outcome="written"}'), 2);
+  // The denylist-failure alert needs its series at 0 before a failure, not missing (NaN).
+  assert.equal(await scalarOf('tokenwatch_enforcement_writes_total{outcome="failed"}'), 0);
 
   // Then the panels: rates are positive, labelled as the legend expects.
   const byFormat = await panelResult("Events by format");
