@@ -142,6 +142,13 @@ after(async () => {
     await deleteKeys(redis, keyPrefix);
     redis.disconnect();
   }
+  if (kafka) {
+    // The topics are this run's alone; leave the shared broker as we found it.
+    const admin = kafka.admin();
+    await admin.connect();
+    await admin.deleteTopics({ topics: Object.values(topics) }).catch(() => undefined);
+    await admin.disconnect();
+  }
 });
 
 test("promtool accepts the shipped alerting rules and Prometheus configuration", async () => {
