@@ -60,5 +60,17 @@ export function buildActions(
     metrics,
     log: actionsLog,
   };
+  const http = config.revocations.httpUrl !== null;
+  metrics.expectTargets({
+    deliveries: [
+      ...config.webhooks.endpoints.map(({ name }) => ({ sink: "webhook", endpoint: name })),
+      ...(config.alertmanager.url ? [{ sink: "alertmanager", endpoint: "alertmanager" }] : []),
+      ...(http ? [{ sink: "revocation_http", endpoint: "revocation_http" }] : []),
+    ],
+    enforcement: [
+      ...(denylist ? [{ target: "denylist", outcomes: ["written", "failed"] }] : []),
+      ...(http ? [{ target: "http", outcomes: ["delivered", "dead_lettered"] }] : []),
+    ],
+  });
   return { targets, denylist, ledger, enforcement };
 }

@@ -1,6 +1,15 @@
 import { Counter, collectDefaultMetrics, Gauge, Histogram, Registry } from "prom-client";
 import { REJECT_REASONS } from "../errors.js";
 
+/** Every `outcome` of tokenwatch_revocations_total; each is exported from start at 0. */
+export const REVOCATION_OUTCOMES = [
+  "published",
+  "already",
+  "dry_run",
+  "allowlisted",
+  "budget_exceeded",
+] as const;
+
 /**
  * Every metric tokenwatch exports, declared in one place. Labels are bounded:
  * rule ids come from the loaded rule files, reasons and actions from closed
@@ -185,6 +194,25 @@ export class Metrics {
     registers: [this.registry],
   });
 
+  /**
+   * Export the delivery and enforcement series of the configured targets at 0.
+   * The alerting rules ask increase(...) > 0, which only sees a rise between two
+   * samples: a series born at 1 would hide the first dead letter or failed write.
+   */
+  expectTargets(targets: {
+    deliveries: readonly { sink: string; endpoint: string }[];
+    enforcement: readonly { target: string; outcomes: readonly string[] }[];
+  }): void {
+    for (const labels of targets.deliveries) {
+      for (const outcome of ["delivered", "dead_lettered"]) {
+        this.deliveries.inc({ ...labels, outcome }, 0);
+      }
+    }
+    for (const { target, outcomes } of targets.enforcement) {
+      for (const outcome of outcomes) this.enforcementWrites.inc({ target, outcome }, 0);
+    }
+  }
+
   /** Refresh the rule quality gauges from the ledger before each scrape. */
   async refreshRuleQuality(
     read: () => Promise<ReadonlyArray<{ rule: string; decisions: number; falsePositives: number }>>,
@@ -202,5 +230,8 @@ export class Metrics {
     for (const kind of ["revocation_storm", "revocation_not_enforced"]) {
       this.guardAlerts.inc({ kind }, 0);
     }
+    // increase() only counts a rise between two samples: a series born at 1 hides the
+    // first revocation since start from the "Tokens revoked" panel and its alert.
+    for (const outcome of REVOCATION_OUTCOMES) this.revocations.inc({ outcome }, 0);
   }
 }
