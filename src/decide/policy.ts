@@ -51,7 +51,7 @@ const EXPIRY_MARGIN_MS = 24 * 60 * 60 * 1000;
  * - global dry-run turns every revocation into an alert;
  * - allowlisted tokens, consumers, routes, networks and ASNs are never
  *   stepped up or revoked, only alerted on;
- * - at most N revocations per minute globally and per consumer; past that,
+ * - at most N revocations per minute globally and per known consumer; past that,
  *   revocations become alerts and one critical `revocation_storm` is raised
  *   per scope and minute.
  */
@@ -198,7 +198,8 @@ export class GuardedPolicy implements DecisionPolicy {
     this.metrics.revocations.inc({ outcome: "budget_exceeded" });
     if (verdict.firstRefusal) {
       const scope = verdict.scope;
-      const who = scope === "consumer" ? (event.consumerId ?? "(no consumer)") : "all tokens";
+      // Only a known consumer has a consumer budget (see RevocationBudget.take).
+      const who = scope === "consumer" ? `consumer ${event.consumerId}` : "all tokens";
       this.metrics.guardAlerts.inc({ kind: "revocation_storm" });
       this.log.error(
         { scope, limit: verdict.limit, consumerId: event.consumerId },
