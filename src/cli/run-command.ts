@@ -1,7 +1,7 @@
 import { Kafka } from "kafkajs";
 import { buildActions } from "../act/build-actions.js";
 import { KafkaOutputs } from "../act/kafka-outputs.js";
-import { requestFingerprint } from "../act/request-fingerprint.js";
+import { requestFingerprints } from "../act/request-fingerprint.js";
 import { createRevocationSigner } from "../act/revocation-signer.js";
 import { loadConfig } from "../config/load-config.js";
 import { RedisRevocationBudget } from "../decide/revocation-budget.js";
@@ -88,7 +88,7 @@ export async function runCommand(options: { config?: string }): Promise<number> 
     log.child({ component: "http" }),
     actions.denylist && {
       get: (fp) => actions.denylist?.get(fp) ?? Promise.resolve(null),
-      fingerprintRequest: (headers) => requestFingerprint(headers, config.identity, fingerprinter),
+      fingerprintRequest: (request) => requestFingerprints(request, config.identity, fingerprinter),
     },
     () => metrics.refreshRuleQuality(() => actions.ledger.quality()),
   );
