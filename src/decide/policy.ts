@@ -47,7 +47,8 @@ const EXPIRY_MARGIN_MS = 24 * 60 * 60 * 1000;
  * - shadow findings are counted and logged, never acted on;
  * - a rule acts on a token at most once per cooldown (event time), claimed in
  *   the shared store so that several processes agree;
- * - a token is revoked at most once, ever, across restarts and processes;
+ * - a token is revoked at most once at a time, across restarts and processes
+ *   (again only after an operator withdrew the revocation);
  * - global dry-run turns every revocation into an alert;
  * - allowlisted tokens, consumers, routes, networks and ASNs are never
  *   stepped up or revoked, only alerted on;
