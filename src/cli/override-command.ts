@@ -31,6 +31,8 @@ export interface OverrideOptions {
  * episode may revoke the token again, a redelivery of the withdrawn
  * decision may not.
  *
+ * Exit 2 when tokenwatch has no revocation of the token (no claim, denylist
+ * entry or revoked mark); a second undo publishes nothing and says so.
  * Publishing comes first, so a Kafka outage leaves the token denied and the
  * command can be re-run; a revocation being delivered at the same moment may
  * leave its denylist entry behind, and a re-run clears it too.
@@ -59,6 +61,16 @@ export async function revocationUndoCommand(
     });
     const entry = await denylist.get(tokenFp);
     const status = await store.revocationStatus(tokenFp);
+
+    const claimed = status.claim === "pending" || status.claim === "delivered";
+    if (entry === null && !claimed && status.revokedAt === null) {
+      if (status.claim !== "withdrawn") throw unknownRevocation(tokenFp);
+      process.stdout.write(
+        `token ${tokenFp}: the revocation by decision ${status.holder} was already ` +
+          "withdrawn; nothing published\n",
+      );
+      return EXIT.OK;
+    }
 
     const decisionId = entry?.decisionId || status.holder;
     const withdrawal = buildWithdrawalEvent({
@@ -96,6 +108,15 @@ function cleared(denylistRemoved: boolean, before: RevocationStatus): string {
   }
   if (before.revokedAt !== null) parts.push("revoked mark cleared");
   return parts.join(", ");
+}
+
+function unknownRevocation(tokenFp: string): TokenwatchError {
+  return new TokenwatchError(
+    "REVOCATION_UNKNOWN",
+    `tokenwatch has no revocation of token ${tokenFp} (no claim, denylist entry or revoked ` +
+      'mark): check the fingerprint against the "token" of the revoke alert, and the ' +
+      "configuration's redis.url, redis.keyPrefix and revocations.denylistPrefix",
+  );
 }
 
 /**

@@ -107,7 +107,7 @@ test("undo publishes a withdrawal SET and an audit record, and clears the denyli
   assert.equal(audit.reason, "VPN pool, ticket 4711");
 });
 
-test("undo ends every effect of a pipeline revocation", async () => {
+test("undo ends every effect of a pipeline revocation, and a second undo is a no-op", async () => {
   const fp = "OverrideTestTokenFp_02";
   const ts = Date.UTC(2026, 10, 2, 9, 0, 0);
   const state = configSchema.parse({}).state;
@@ -123,6 +123,7 @@ test("undo ends every effect of a pipeline revocation", async () => {
 
   const first = cli(["revocations", "undo", fp, "--reason", "ticket 4712"]);
   const [afterUndo] = await store.observe(fp, [observation(ts + 600_000)]);
+  const second = cli(["revocations", "undo", fp]);
 
   assert.equal(first.code, 0);
   assert.equal(
@@ -133,8 +134,32 @@ test("undo ends every effect of a pipeline revocation", async () => {
   assert.equal(afterUndo?.revokedAt, 0, "revocation-not-enforced reads window.revokedAt");
   assert.equal(await store.isRevoked(fp), false);
   assert.equal(await denylist.get(fp), null);
+
+  assert.equal(second.code, 0);
+  assert.equal(
+    second.stdout,
+    `token ${fp}: the revocation by decision decision-revoked-02 was already withdrawn; ` +
+      "nothing published\n",
+  );
   const relapse = await store.claimRevocation(fp, "decision-later-sharing", 3_600_000);
   assert.deepEqual(relapse, { granted: true, holder: "decision-later-sharing" });
+  const records = await readTopic(kafka, topics.revocations, { timeoutMs: 3_000, settleMs: 500 });
+  const withdrawals = records.filter((r) => r.key === fp).map((r) => JSON.parse(r.value));
+  assert.equal(withdrawals.length, 1, "the second undo published nothing");
+  assert.equal(withdrawals[0]?.events[REVOCATION_WITHDRAWN].withdrawn_decision, entry.decisionId);
+});
+
+test("undo of a token tokenwatch never revoked exits 2 and publishes nothing", async () => {
+  const fp = "AAAAAAAAAAAAAAAAAAAAAA";
+
+  const { code, stdout, stderr } = cli(["revocations", "undo", fp, "--reason", "typo"]);
+
+  assert.equal(code, 2);
+  assert.equal(stdout, "");
+  assert.match(stderr, /^tokenwatch: tokenwatch has no revocation of token AAAAAAAAAAAAAAAAAAAAAA/);
+  assert.match(stderr, /check the fingerprint against the "token" of the revoke alert/);
+  const records = await readTopic(kafka, topics.revocations, { timeoutMs: 3_000, settleMs: 500 });
+  assert.equal(records.filter((r) => r.key === fp).length, 0);
 });
 
 test("undo refuses something that is not a fingerprint with exit code 2", () => {
