@@ -127,7 +127,7 @@ export interface WindowStats {
   readonly firstSeen: number;
 }
 
-/** Outcome of claiming the one revocation a token may ever get. */
+/** Outcome of claiming the one revocation a token may hold at a time. */
 export interface RevocationClaim {
   /** True when this call made the claim, or the claim belongs to the same decision (redelivery). */
   readonly granted: boolean;
@@ -188,8 +188,9 @@ export interface TokenStateStore {
   ): Promise<boolean>;
 
   /**
-   * Claim the single revocation of a token. The claim lives for `ttlMs`
-   * (the token's remaining lifetime plus a margin).
+   * Claim the single revocation of a token; a withdrawn claim (see
+   * `withdrawRevocation`) goes to a new decision. The claim lives for
+   * `ttlMs` (the token's remaining lifetime plus a margin).
    */
   claimRevocation(tokenFp: string, decisionId: string, ttlMs: number): Promise<RevocationClaim>;
 
