@@ -1,4 +1,3 @@
-import type { DenylistEntry } from "./denylist.js";
 import { FINGERPRINT_ALGORITHM, type RevocationSubject } from "./revocation-event.js";
 
 /**
@@ -14,7 +13,7 @@ export interface WithdrawalPayload {
   readonly initiating_entity: "admin";
   readonly reason_admin: { readonly en: string };
   readonly token_fingerprint: string;
-  /** The decision whose revocation this withdraws, when the denylist still knew it. */
+  /** The decision whose revocation this withdraws, when the denylist or the claim knew it. */
   readonly withdrawn_decision: string | null;
 }
 
@@ -35,7 +34,8 @@ export interface WithdrawalEvent {
  */
 export function buildWithdrawalEvent(options: {
   tokenFp: string;
-  entry: DenylistEntry | null;
+  /** The withdrawn decision, or null when no record names it. */
+  decisionId: string | null;
   reason: string | null;
   issuer: string;
   audience: string;
@@ -43,7 +43,7 @@ export function buildWithdrawalEvent(options: {
   now?: number;
 }): WithdrawalEvent {
   const nowS = Math.floor((options.now ?? Date.now()) / 1000);
-  const decision = options.entry?.decisionId || null;
+  const decision = options.decisionId || null;
   return {
     iss: options.issuer,
     jti: options.jti,

@@ -231,6 +231,7 @@ const INVALID_INPUT_CODES = new Set([
   "ARGUMENT_INVALID",
   "DECISION_UNKNOWN",
   "TOKEN_UNKNOWN",
+  "REVOCATION_UNKNOWN",
 ]);
 
 program.parseAsync(process.argv).catch((err: unknown) => {

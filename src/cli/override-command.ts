@@ -9,6 +9,8 @@ import { loadConfig } from "../config/load-config.js";
 import type { Config } from "../config/schema.js";
 import { DependencyError, TokenwatchError } from "../errors.js";
 import { connectConfiguredRedis } from "../state/redis-client.js";
+import { RedisTokenStateStore } from "../state/redis-store.js";
+import type { RevocationStatus } from "../state/token-state-store.js";
 import { EXIT } from "./exit-codes.js";
 
 /** Fingerprints are 16 bytes in unpadded base64url. */
@@ -20,11 +22,20 @@ export interface OverrideOptions {
 }
 
 /**
- * `tokenwatch revocations undo <fingerprint>`: clear the token's denylist
- * entry and publish a withdrawal SET (keyed by the fingerprint, after the
- * revocation) plus an audit record. The token's revocation claim is kept on
- * purpose: tokenwatch will not revoke this token again by itself; later
- * findings on it become alerts (guard `already_revoked`).
+ * `tokenwatch revocations undo <fingerprint>`: end a revocation's effects.
+ * Publishes a withdrawal SET (keyed by the fingerprint, so it lands after
+ * the revocation) and an audit record, then clears the denylist entry and,
+ * in one script on the token's state, the revoked mark (`window.revokedAt`,
+ * which drives `revocation-not-enforced` and `revoked-token-retried`) and
+ * the revocation claim. The claim is kept as `withdrawn`: a later sharing
+ * episode may revoke the token again, a redelivery of the withdrawn
+ * decision may not.
+ *
+ * Exit 2 when tokenwatch has no revocation of the token (no claim, denylist
+ * entry or revoked mark); a second undo publishes nothing and says so.
+ * Publishing comes first, so a Kafka outage leaves the token denied and the
+ * command can be re-run; a revocation being delivered at the same moment may
+ * leave its denylist entry behind, and a re-run clears it too.
  */
 export async function revocationUndoCommand(
   tokenFp: string,
@@ -45,10 +56,26 @@ export async function revocationUndoCommand(
       config.revocations.denylistPrefix,
       config.policy.revocationTtlMs,
     );
+    const store = new RedisTokenStateStore(redis, config.state, config.redis.keyPrefix, {
+      quitOnClose: false,
+    });
     const entry = await denylist.get(tokenFp);
+    const status = await store.revocationStatus(tokenFp);
+
+    const claimed = status.claim === "pending" || status.claim === "delivered";
+    if (entry === null && !claimed && status.revokedAt === null) {
+      if (status.claim !== "withdrawn") throw unknownRevocation(tokenFp);
+      process.stdout.write(
+        `token ${tokenFp}: the revocation by decision ${status.holder} was already ` +
+          "withdrawn; nothing published\n",
+      );
+      return EXIT.OK;
+    }
+
+    const decisionId = entry?.decisionId || status.holder;
     const withdrawal = buildWithdrawalEvent({
       tokenFp,
-      entry,
+      decisionId,
       reason: options.reason ?? null,
       issuer: config.revocations.issuer,
       audience: config.kafka.revocationsTopic,
@@ -57,7 +84,7 @@ export async function revocationUndoCommand(
     const audit = overrideAuditRecord({
       kind: "revocation_undone",
       tokenFp,
-      decisionId: entry?.decisionId || null,
+      decisionId,
       ruleId: entry?.ruleId || null,
       reason: options.reason ?? null,
     });
@@ -66,11 +93,30 @@ export async function revocationUndoCommand(
     await send(config.kafka.revocationsTopic, tokenFp, await signer.encode(withdrawal));
     if (config.audit.topic) await send(config.audit.topic, tokenFp, JSON.stringify(audit));
     const removed = await denylist.remove(tokenFp);
+    const before = await store.withdrawRevocation(tokenFp);
 
-    const what = removed ? "denylist entry removed" : "no denylist entry was present";
-    process.stdout.write(`token ${tokenFp}: withdrawal published, ${what}\n`);
+    process.stdout.write(`token ${tokenFp}: withdrawal published, ${cleared(removed, before)}\n`);
     return EXIT.OK;
   });
+}
+
+/** What an undo cleared, in words, e.g. "denylist entry removed, revoked mark cleared". */
+function cleared(denylistRemoved: boolean, before: RevocationStatus): string {
+  const parts = [denylistRemoved ? "denylist entry removed" : "no denylist entry was present"];
+  if (before.claim === "pending" || before.claim === "delivered") {
+    parts.push("revocation claim withdrawn");
+  }
+  if (before.revokedAt !== null) parts.push("revoked mark cleared");
+  return parts.join(", ");
+}
+
+function unknownRevocation(tokenFp: string): TokenwatchError {
+  return new TokenwatchError(
+    "REVOCATION_UNKNOWN",
+    `tokenwatch has no revocation of token ${tokenFp} (no claim, denylist entry or revoked ` +
+      'mark): check the fingerprint against the "token" of the revoke alert, and the ' +
+      "configuration's redis.url, redis.keyPrefix and revocations.denylistPrefix",
+  );
 }
 
 /**

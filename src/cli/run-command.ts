@@ -2,7 +2,7 @@ import { Kafka } from "kafkajs";
 import type { Logger } from "pino";
 import { buildActions } from "../act/build-actions.js";
 import { KafkaOutputs } from "../act/kafka-outputs.js";
-import { requestFingerprint } from "../act/request-fingerprint.js";
+import { requestFingerprints } from "../act/request-fingerprint.js";
 import { createRevocationSigner } from "../act/revocation-signer.js";
 import { loadConfig } from "../config/load-config.js";
 import type { Config } from "../config/schema.js";
@@ -117,7 +117,7 @@ async function startService(
     log.child({ component: "http" }),
     actions.denylist && {
       get: (fp) => actions.denylist?.get(fp) ?? Promise.resolve(null),
-      fingerprintRequest: (headers) => requestFingerprint(headers, config.identity, fingerprinter),
+      fingerprintRequest: (request) => requestFingerprints(request, config.identity, fingerprinter),
     },
     () => metrics.refreshRuleQuality(() => actions.ledger.quality()),
   );

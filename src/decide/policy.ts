@@ -47,11 +47,12 @@ const EXPIRY_MARGIN_MS = 24 * 60 * 60 * 1000;
  * - shadow findings are counted and logged, never acted on;
  * - a rule acts on a token at most once per cooldown (event time), claimed in
  *   the shared store so that several processes agree;
- * - a token is revoked at most once, ever, across restarts and processes;
+ * - a token is revoked at most once at a time, across restarts and processes
+ *   (again only after an operator withdrew the revocation);
  * - global dry-run turns every revocation into an alert;
  * - allowlisted tokens, consumers, routes, networks and ASNs are never
  *   stepped up or revoked, only alerted on;
- * - at most N revocations per minute globally and per consumer; past that,
+ * - at most N revocations per minute globally and per known consumer; past that,
  *   revocations become alerts and one critical `revocation_storm` is raised
  *   per scope and minute.
  */
@@ -198,7 +199,8 @@ export class GuardedPolicy implements DecisionPolicy {
     this.metrics.revocations.inc({ outcome: "budget_exceeded" });
     if (verdict.firstRefusal) {
       const scope = verdict.scope;
-      const who = scope === "consumer" ? (event.consumerId ?? "(no consumer)") : "all tokens";
+      // Only a known consumer has a consumer budget (see RevocationBudget.take).
+      const who = scope === "consumer" ? `consumer ${event.consumerId}` : "all tokens";
       this.metrics.guardAlerts.inc({ kind: "revocation_storm" });
       this.log.error(
         { scope, limit: verdict.limit, consumerId: event.consumerId },

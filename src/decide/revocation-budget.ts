@@ -28,11 +28,16 @@ export interface BudgetLimits {
 
 /**
  * The revocation budget: at most N revocations per minute globally and per
- * consumer. A rule gone wrong (a new gateway field, a mis-set threshold) can
+ * known consumer (revocations without a consumer id count only globally). A rule gone wrong (a new gateway field, a mis-set threshold) can
  * otherwise revoke every token in minutes; past the budget tokenwatch keeps
  * alerting but stops revoking, and raises one storm alert per window.
  */
 export interface RevocationBudget {
+  /**
+   * Take a slot for one revocation. A null consumer counts only against the
+   * global budget: gateways that log no consumer id (APISIX, Envoy, Traefik
+   * with JWTs) would otherwise put every token in one consumer's budget.
+   */
   take(consumerId: string | null, now: number): Promise<BudgetVerdict>;
   /** Give a slot back (the revocation did not happen after all). */
   refund(consumerId: string | null, now: number): Promise<void>;
@@ -40,13 +45,9 @@ export interface RevocationBudget {
 
 const MINUTE = 60_000;
 
-/** Tokens without a consumer id share this one consumer budget. */
-const NO_CONSUMER = "-";
-
-function consumerTag(consumerId: string | null): string {
+function consumerTag(consumerId: string): string {
   // Hashed: consumer ids are free text of any length; the key should not be.
-  const id = consumerId ?? NO_CONSUMER;
-  return createHash("sha256").update(id).digest("base64url").slice(0, 16);
+  return createHash("sha256").update(consumerId).digest("base64url").slice(0, 16);
 }
 
 /**
@@ -76,23 +77,21 @@ export class RedisRevocationBudget implements RevocationBudget {
     return {
       windowStart: window * MINUTE,
       global: `${base}:g`,
-      consumer: `${base}:c:${consumerTag(consumerId)}`,
+      consumer: consumerId === null ? null : `${base}:c:${consumerTag(consumerId)}`,
       storm: (scope: BudgetScope) => `${base}:storm:${scope}`,
     };
   }
 
   async take(consumerId: string | null, now: number): Promise<BudgetVerdict> {
     const keys = this.keys(consumerId, now);
-    const replies = await this.exec(
-      this.redis
-        .multi()
-        .incr(keys.global)
-        .pexpire(keys.global, 2 * MINUTE)
-        .incr(keys.consumer)
-        .pexpire(keys.consumer, 2 * MINUTE),
-    );
+    const multi = this.redis
+      .multi()
+      .incr(keys.global)
+      .pexpire(keys.global, 2 * MINUTE);
+    if (keys.consumer) multi.incr(keys.consumer).pexpire(keys.consumer, 2 * MINUTE);
+    const replies = await this.exec(multi);
     const global = Number(replies[0]);
-    const consumer = Number(replies[2]);
+    const consumer = keys.consumer ? Number(replies[2]) : 0;
 
     const { perMinute, perConsumerPerMinute } = this.limits;
     let scope: BudgetScope | null = null;
@@ -104,7 +103,7 @@ export class RedisRevocationBudget implements RevocationBudget {
     const stormKey =
       scope === "global"
         ? keys.storm("global")
-        : `${keys.storm("consumer")}:${consumerTag(consumerId)}`;
+        : `${keys.storm("consumer")}:${consumerTag(consumerId ?? "")}`;
     const first = await this.redis.set(stormKey, "1", "PX", 2 * MINUTE, "NX");
     const limit = scope === "global" ? perMinute : perConsumerPerMinute;
     return {
@@ -118,7 +117,9 @@ export class RedisRevocationBudget implements RevocationBudget {
 
   async refund(consumerId: string | null, now: number): Promise<void> {
     const keys = this.keys(consumerId, now);
-    await this.exec(this.redis.multi().decr(keys.global).decr(keys.consumer));
+    const multi = this.redis.multi().decr(keys.global);
+    if (keys.consumer) multi.decr(keys.consumer);
+    await this.exec(multi);
   }
 
   private async exec(multi: ChainableCommander): Promise<unknown[]> {
@@ -144,9 +145,9 @@ export class MemoryRevocationBudget implements RevocationBudget {
   async take(consumerId: string | null, now: number): Promise<BudgetVerdict> {
     const window = Math.floor(now / MINUTE);
     const globalKey = `${window}:g`;
-    const consumerKey = `${window}:c:${consumerId ?? NO_CONSUMER}`;
+    const consumerKey = consumerId === null ? null : `${window}:c:${consumerId}`;
     const global = (this.counts.get(globalKey) ?? 0) + 1;
-    const consumer = (this.counts.get(consumerKey) ?? 0) + 1;
+    const consumer = consumerKey === null ? 0 : (this.counts.get(consumerKey) ?? 0) + 1;
 
     const { perMinute, perConsumerPerMinute } = this.limits;
     let scope: BudgetScope | null = null;
@@ -154,12 +155,12 @@ export class MemoryRevocationBudget implements RevocationBudget {
     else if (perConsumerPerMinute > 0 && consumer > perConsumerPerMinute) scope = "consumer";
     if (scope === null) {
       this.counts.set(globalKey, global);
-      this.counts.set(consumerKey, consumer);
+      if (consumerKey !== null) this.counts.set(consumerKey, consumer);
       this.forgetOld(window);
       return { granted: true };
     }
 
-    const stormKey = scope === "global" ? `${window}:g` : consumerKey;
+    const stormKey = scope === "global" ? globalKey : (consumerKey ?? globalKey);
     const firstRefusal = !this.storms.has(stormKey);
     this.storms.add(stormKey);
     const limit = scope === "global" ? perMinute : perConsumerPerMinute;
@@ -168,7 +169,9 @@ export class MemoryRevocationBudget implements RevocationBudget {
 
   async refund(consumerId: string | null, now: number): Promise<void> {
     const window = Math.floor(now / MINUTE);
-    for (const key of [`${window}:g`, `${window}:c:${consumerId ?? NO_CONSUMER}`]) {
+    const keys = [`${window}:g`];
+    if (consumerId !== null) keys.push(`${window}:c:${consumerId}`);
+    for (const key of keys) {
       const count = this.counts.get(key);
       if (count) this.counts.set(key, count - 1);
     }

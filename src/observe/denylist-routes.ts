@@ -1,14 +1,15 @@
-import type { IncomingHttpHeaders } from "node:http";
 import type { DenylistEntry } from "../act/denylist.js";
+import type { CheckRequest } from "../act/request-fingerprint.js";
 
 /** What the denylist routes need: a lookup, and optionally the token fingerprinter. */
 export interface DenylistLookup {
   get(tokenFp: string): Promise<DenylistEntry | null>;
   /**
-   * Fingerprint the credential of a request (for `/v1/ext-authz`), or null
-   * when it carries none. The raw token lives only inside this call.
+   * Fingerprint every credential a request presents (for `/v1/ext-authz`):
+   * none, one, or several when the headers and the query disagree. The raw
+   * tokens live only inside this call.
    */
-  fingerprintRequest?(headers: IncomingHttpHeaders): string | null;
+  fingerprintRequest?(request: CheckRequest): string[];
 }
 
 export interface RouteReply {
@@ -44,21 +45,28 @@ export async function denylistRoute(lookup: DenylistLookup, path: string): Promi
 
 /**
  * `/v1/ext-authz/*`, Envoy's HTTP ext_authz contract: Envoy forwards the
- * request's headers; any 2xx allows it, 403 denies it. tokenwatch
- * fingerprints the credential with its own key, so the gateway needs no
- * secret. A request without a credential is allowed: authentication is the
- * gateway's job, revocation is ours.
+ * request's headers, and with `path_prefix` its path and query; APISIX and
+ * nginx pass the original target in a header instead. Any 2xx allows the
+ * request, 403 denies it. tokenwatch fingerprints the credentials with its
+ * own key, so the gateway needs no secret, and denies when any credential
+ * the request presents is revoked. A request without a credential is
+ * allowed: authentication is the gateway's job, revocation is ours.
  */
 export async function extAuthzRoute(
   lookup: DenylistLookup,
-  headers: IncomingHttpHeaders,
+  request: CheckRequest,
 ): Promise<RouteReply> {
   if (!lookup.fingerprintRequest) {
     return json(501, { error: "ext-authz needs the fingerprint key; it is not configured" });
   }
-  const fp = lookup.fingerprintRequest(headers);
-  if (fp === null) return { status: 200, type: "text/plain", body: "no credential\n" };
-  const entry = await lookup.get(fp);
-  if (entry === null) return { status: 200, type: "text/plain", body: "allowed\n" };
-  return json(403, { error: "token revoked", token: fp, decisionId: entry.decisionId });
+  const fps = lookup.fingerprintRequest(request);
+  if (fps.length === 0) return { status: 200, type: "text/plain", body: "no credential\n" };
+
+  for (const fp of fps) {
+    const entry = await lookup.get(fp);
+    if (entry !== null) {
+      return json(403, { error: "token revoked", token: fp, decisionId: entry.decisionId });
+    }
+  }
+  return { status: 200, type: "text/plain", body: "allowed\n" };
 }

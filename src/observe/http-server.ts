@@ -58,7 +58,7 @@ export class HttpServer {
       return denylistRoute(this.denylist, path);
     }
     if (this.denylist && (path === "/v1/ext-authz" || path.startsWith("/v1/ext-authz/"))) {
-      return extAuthzRoute(this.denylist, headers);
+      return extAuthzRoute(this.denylist, { headers, url });
     }
     if (path === "/metrics") {
       // Prometheus reads readiness from the scrape, not from /readyz: evaluate it here too.

@@ -10,6 +10,7 @@ import {
 import type {
   EgressUse,
   RevocationClaim,
+  RevocationStatus,
   TokenObservation,
   TokenStateStore,
   WindowStats,
@@ -33,6 +34,8 @@ interface Revocation {
   readonly expiresAt: number;
   /** Delivered: a redelivered decision is no longer granted the claim. */
   readonly delivered: boolean;
+  /** Taken back by an operator: a new decision may claim the token again. */
+  readonly withdrawn: boolean;
 }
 
 /**
@@ -119,22 +122,23 @@ export class MemoryTokenStateStore implements TokenStateStore {
     checkPositiveDuration("revocation ttlMs", ttlMs);
 
     const current = this.liveRevocation(tokenFp);
-    if (current) {
-      const granted = current.holder === decisionId && !current.delivered;
+    if (current && !(current.withdrawn && current.holder !== decisionId)) {
+      const granted = current.holder === decisionId && !current.delivered && !current.withdrawn;
       return { granted, holder: current.holder };
     }
 
-    const claim = { holder: decisionId, expiresAt: this.clock + ttlMs, delivered: false };
+    const expiresAt = this.clock + ttlMs;
+    const claim = { holder: decisionId, expiresAt, delivered: false, withdrawn: false };
     this.revocations.set(tokenFp, claim);
     return { granted: true, holder: decisionId };
   }
 
-  async confirmRevocation(tokenFp: string, decisionId: string): Promise<void> {
+  async confirmRevocation(tokenFp: string, decisionId: string): Promise<boolean> {
     checkTokenFp(tokenFp);
     const current = this.liveRevocation(tokenFp);
-    if (current?.holder === decisionId) {
-      this.revocations.set(tokenFp, { ...current, delivered: true });
-    }
+    if (current?.holder !== decisionId || current.delivered || current.withdrawn) return false;
+    this.revocations.set(tokenFp, { ...current, delivered: true });
+    return true;
   }
 
   async markRevoked(tokenFp: string, ts: number): Promise<void> {
@@ -162,7 +166,25 @@ export class MemoryTokenStateStore implements TokenStateStore {
 
   async isRevoked(tokenFp: string): Promise<boolean> {
     checkTokenFp(tokenFp);
-    return this.liveRevocation(tokenFp) !== null;
+    const current = this.liveRevocation(tokenFp);
+    return current !== null && !current.withdrawn;
+  }
+
+  async revocationStatus(tokenFp: string): Promise<RevocationStatus> {
+    checkTokenFp(tokenFp);
+    const current = this.liveRevocation(tokenFp);
+    const revokedAt = this.liveToken(tokenFp)?.revokedAtTs ?? null;
+    if (!current) return { claim: "none", holder: null, revokedAt };
+    const claim = current.withdrawn ? "withdrawn" : current.delivered ? "delivered" : "pending";
+    return { claim, holder: current.holder, revokedAt };
+  }
+
+  async withdrawRevocation(tokenFp: string): Promise<RevocationStatus> {
+    const before = await this.revocationStatus(tokenFp);
+    const current = this.liveRevocation(tokenFp);
+    if (current) this.revocations.set(tokenFp, { ...current, withdrawn: true });
+    this.liveToken(tokenFp)?.clearRevoked();
+    return before;
   }
 
   async close(): Promise<void> {

@@ -98,6 +98,16 @@ export class MemoryTokenState {
     this.revokedAt ??= ts;
   }
 
+  /** Event time of the token's revocation, or null when not revoked. */
+  get revokedAtTs(): number | null {
+    return this.revokedAt;
+  }
+
+  /** Forget the revocation (an operator withdrew it): a later one is recorded afresh. */
+  clearRevoked(): void {
+    this.revokedAt = null;
+  }
+
   private apply(observation: TokenObservation, asn: string | null, country: string | null): void {
     const { ts, network, userAgent, status } = observation;
     const inOrder = this.timeline.newestTs === null || ts >= this.timeline.newestTs;

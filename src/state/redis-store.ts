@@ -21,6 +21,8 @@ import {
 import type {
   EgressUse,
   RevocationClaim,
+  RevocationClaimState,
+  RevocationStatus,
   TokenObservation,
   TokenStateStore,
   WindowStats,
@@ -150,7 +152,7 @@ export class RedisTokenStateStore implements TokenStateStore {
     return { granted: reply[0] === 1, holder: reply[1] };
   }
 
-  async confirmRevocation(tokenFp: string, decisionId: string): Promise<void> {
+  async confirmRevocation(tokenFp: string, decisionId: string): Promise<boolean> {
     const key = this.keys.forToken(tokenFp).revocation;
 
     let reply: number;
@@ -160,6 +162,7 @@ export class RedisTokenStateStore implements TokenStateStore {
       throw redisFailure("confirmRevocation", err);
     }
     if (reply < 0) throw scriptStatusError("confirmRevocation", reply);
+    return reply === 1;
   }
 
   async markRevoked(tokenFp: string, ts: number): Promise<void> {
@@ -202,11 +205,46 @@ export class RedisTokenStateStore implements TokenStateStore {
 
   async isRevoked(tokenFp: string): Promise<boolean> {
     const key = this.keys.forToken(tokenFp).revocation;
+    let claim: string | null;
     try {
-      return (await this.client.exists(key)) === 1;
+      claim = await this.client.get(key);
     } catch (err) {
       throw redisFailure("isRevoked", err);
     }
+    const state = parseClaim(claim).claim;
+    return state === "pending" || state === "delivered";
+  }
+
+  async revocationStatus(tokenFp: string): Promise<RevocationStatus> {
+    const { revocation, meta } = this.keys.forToken(tokenFp);
+    let claim: string | null;
+    let revokedAt: string | null;
+    try {
+      // Two reads of one slot; a withdrawal in between is seen by the caller's next step.
+      [claim, revokedAt] = await Promise.all([
+        this.client.get(revocation),
+        this.client.hget(meta, "rv"),
+      ]);
+    } catch (err) {
+      throw redisFailure("revocationStatus", err);
+    }
+    return { ...parseClaim(claim), revokedAt: revokedAt ? Number(revokedAt) : null };
+  }
+
+  async withdrawRevocation(tokenFp: string): Promise<RevocationStatus> {
+    const { revocation, meta } = this.keys.forToken(tokenFp);
+    let reply: Awaited<ReturnType<StateCommands["twWithdrawRevocation"]>>;
+    try {
+      reply = await this.client.twWithdrawRevocation(revocation, meta);
+    } catch (err) {
+      throw redisFailure("withdrawRevocation", err);
+    }
+    const [claim, holder, revokedAt] = reply;
+    return {
+      claim: claim as RevocationClaimState,
+      holder: holder === "" ? null : holder,
+      revokedAt: revokedAt === "" ? null : Number(revokedAt),
+    };
   }
 
   /** Whether the connection is ready (for `/readyz`). */
@@ -285,4 +323,12 @@ export class RedisTokenStateStore implements TokenStateStore {
   private isCluster(): boolean {
     return this.client.isCluster;
   }
+}
+
+/** Read a claim value (see claim-revocation-1.lua): `<id>`, `<id>:done` or `<id>:withdrawn`. */
+function parseClaim(value: string | null): Omit<RevocationStatus, "revokedAt"> {
+  if (value === null) return { claim: "none", holder: null };
+  const [, holder = value, suffix] = /^(.*?)(?::(done|withdrawn))?$/.exec(value) ?? [];
+  if (suffix === "withdrawn") return { claim: "withdrawn", holder };
+  return { claim: suffix === "done" ? "delivered" : "pending", holder };
 }

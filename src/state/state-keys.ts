@@ -22,7 +22,8 @@ import { checkTokenFp } from "./state-input.js";
  * | `P{F}:n`   | zset   | client network → last-seen event time (ms)                      |
  * | `P{F}:u`   | zset   | user-agent family → last-seen event time (ms)                   |
  * | `P{F}:c`   | hash   | rule id → `<event time>:<decision id>` of its last firing       |
- * | `P{F}:r`   | string | decision id holding the token's one revocation                  |
+ * | `P{F}:r`   | string | decision id holding the token's revocation, `:done` once        |
+ * |            |        | delivered, `:withdrawn` once an operator took it back           |
  * | `Pe:{N}:H` | set    | fingerprints of tokens that used network `N` in hour `H`        |
  * |            |        | (at most 64; lives two hours) — shared-egress learning          |
  *

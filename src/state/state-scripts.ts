@@ -19,6 +19,9 @@ export type ObserveReply =
 /** The reply of `claim-revocation-1.lua`; see its header. */
 export type RevocationReply = [granted: number, holder: string] | number;
 
+/** The reply of `withdraw-revocation-2.lua`; see its header. */
+export type WithdrawReply = [claim: string, holder: string, revokedAt: string];
+
 type Arg = string | number;
 
 /** The commands `defineStateCommands` adds, as they are called. */
@@ -28,6 +31,7 @@ export interface StateCommands {
   twClaimRevocation(key: string, ...args: Arg[]): Promise<RevocationReply>;
   twConfirmRevocation(key: string, ...args: Arg[]): Promise<number>;
   twMarkRevoked(key: string, ...args: Arg[]): Promise<number>;
+  twWithdrawRevocation(claimKey: string, metaKey: string): Promise<WithdrawReply>;
   twObserveEgress(key: string, ...args: Arg[]): Promise<number>;
 }
 
@@ -44,6 +48,7 @@ const SCRIPTS = [
   { command: "twClaimRevocation", file: "claim-revocation-1.lua", keys: 1 },
   { command: "twConfirmRevocation", file: "confirm-revocation-1.lua", keys: 1 },
   { command: "twMarkRevoked", file: "mark-revoked-1.lua", keys: 1 },
+  { command: "twWithdrawRevocation", file: "withdraw-revocation-2.lua", keys: 2 },
   { command: "twObserveEgress", file: "observe-egress-1.lua", keys: 1 },
 ] as const;
 

@@ -127,12 +127,28 @@ export interface WindowStats {
   readonly firstSeen: number;
 }
 
-/** Outcome of claiming the one revocation a token may ever get. */
+/** Outcome of claiming the one revocation a token may hold at a time. */
 export interface RevocationClaim {
   /** True when this call made the claim, or the claim belongs to the same decision (redelivery). */
   readonly granted: boolean;
   /** The decision id holding the claim. */
   readonly holder: string;
+}
+
+/**
+ * Where a token's one revocation stands: `none` (never claimed, or the claim
+ * lapsed), `pending` (claimed, being delivered), `delivered`, or
+ * `withdrawn` (taken back by `tokenwatch revocations undo`).
+ */
+export type RevocationClaimState = "none" | "pending" | "delivered" | "withdrawn";
+
+/** A token's revocation claim and revoked mark, as the state store holds them. */
+export interface RevocationStatus {
+  readonly claim: RevocationClaimState;
+  /** The decision id of the claim, or null when there is none. */
+  readonly holder: string | null;
+  /** Event time recorded by `markRevoked`, or null when the token is not marked. */
+  readonly revokedAt: number | null;
 }
 
 /** Tokens seen on one client network in one hour of event time. */
@@ -172,17 +188,20 @@ export interface TokenStateStore {
   ): Promise<boolean>;
 
   /**
-   * Claim the single revocation of a token. The claim lives for `ttlMs`
-   * (the token's remaining lifetime plus a margin).
+   * Claim the single revocation of a token; a withdrawn claim (see
+   * `withdrawRevocation`) goes to a new decision. The claim lives for
+   * `ttlMs` (the token's remaining lifetime plus a margin).
    */
   claimRevocation(tokenFp: string, decisionId: string, ttlMs: number): Promise<RevocationClaim>;
 
   /**
    * Record that the revocation claimed by `decisionId` was delivered. After
    * this, the same decision redelivered is no longer granted the claim, so
-   * re-reading a batch does not publish the revocation again.
+   * re-reading a batch does not publish the revocation again. False when
+   * the claim is not this decision's pending one (an operator withdrew it
+   * meanwhile): the caller must then not mark the token revoked.
    */
-  confirmRevocation(tokenFp: string, decisionId: string): Promise<void>;
+  confirmRevocation(tokenFp: string, decisionId: string): Promise<boolean>;
 
   /**
    * Record the event time at which a token was revoked, once (the first time
@@ -201,8 +220,20 @@ export interface TokenStateStore {
    */
   observeEgress(uses: readonly EgressUse[]): Promise<number[]>;
 
-  /** Whether a token has been revoked (claim held). */
+  /** Whether a token has been revoked (claim held and not withdrawn). */
   isRevoked(tokenFp: string): Promise<boolean>;
+
+  /** The token's revocation claim and revoked mark, read without changing them. */
+  revocationStatus(tokenFp: string): Promise<RevocationStatus>;
+
+  /**
+   * Withdraw the token's revocation, atomically: the claim becomes
+   * `withdrawn` (kept for its lifetime, so a redelivery of the withdrawn
+   * decision stays refused while a new decision may revoke the token again)
+   * and the revoked mark is cleared, so `window.revokedAt` is 0 and 401/403s
+   * count as usual again. Idempotent. Returns the status before the call.
+   */
+  withdrawRevocation(tokenFp: string): Promise<RevocationStatus>;
 
   /** Release resources (connections, timers). */
   close(): Promise<void>;

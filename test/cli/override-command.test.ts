@@ -6,8 +6,10 @@ import type { Redis } from "ioredis";
 import { DecisionLedger } from "../../src/act/decision-ledger.js";
 import { Denylist } from "../../src/act/denylist.js";
 import { REVOCATION_WITHDRAWN } from "../../src/act/revocation-withdrawal.js";
+import { configSchema } from "../../src/config/schema.js";
 import { Metrics } from "../../src/observe/metrics.js";
 import { connectRedis } from "../../src/state/redis-client.js";
+import { RedisTokenStateStore } from "../../src/state/redis-store.js";
 import { testDecision } from "../act/decisions.js";
 import { REDIS_URL } from "../state/redis-fixture.js";
 import { createTopics, KAFKA_BROKERS, readTopic, testKafka, uniqueName } from "../support/kafka.js";
@@ -105,6 +107,61 @@ test("undo publishes a withdrawal SET and an audit record, and clears the denyli
   assert.equal(audit.reason, "VPN pool, ticket 4711");
 });
 
+test("undo ends every effect of a pipeline revocation, and a second undo is a no-op", async () => {
+  const fp = "OverrideTestTokenFp_02";
+  const ts = Date.UTC(2026, 10, 2, 9, 0, 0);
+  const state = configSchema.parse({}).state;
+  const store = new RedisTokenStateStore(redis, state, keyPrefix, { quitOnClose: false });
+  const denylist = new Denylist(redis, denyPrefix, 60_000);
+  // What the pipeline leaves behind after revoking: claim, revoked mark, denylist entry.
+  await store.observe(fp, [observation(ts)]);
+  await store.claimRevocation(fp, "decision-revoked-02", 3_600_000);
+  await store.confirmRevocation(fp, "decision-revoked-02");
+  await store.markRevoked(fp, ts);
+  const entry = { v: 1 as const, decisionId: "decision-revoked-02", ruleId: "r", revokedAt: ts };
+  await denylist.putMany([{ tokenFp: fp, entry: { ...entry, denyUntil: null, publishedAt: 0 } }]);
+
+  const first = cli(["revocations", "undo", fp, "--reason", "ticket 4712"]);
+  const [afterUndo] = await store.observe(fp, [observation(ts + 600_000)]);
+  const second = cli(["revocations", "undo", fp]);
+
+  assert.equal(first.code, 0);
+  assert.equal(
+    first.stdout,
+    `token ${fp}: withdrawal published, denylist entry removed, revocation claim withdrawn, ` +
+      "revoked mark cleared\n",
+  );
+  assert.equal(afterUndo?.revokedAt, 0, "revocation-not-enforced reads window.revokedAt");
+  assert.equal(await store.isRevoked(fp), false);
+  assert.equal(await denylist.get(fp), null);
+
+  assert.equal(second.code, 0);
+  assert.equal(
+    second.stdout,
+    `token ${fp}: the revocation by decision decision-revoked-02 was already withdrawn; ` +
+      "nothing published\n",
+  );
+  const relapse = await store.claimRevocation(fp, "decision-later-sharing", 3_600_000);
+  assert.deepEqual(relapse, { granted: true, holder: "decision-later-sharing" });
+  const records = await readTopic(kafka, topics.revocations, { timeoutMs: 3_000, settleMs: 500 });
+  const withdrawals = records.filter((r) => r.key === fp).map((r) => JSON.parse(r.value));
+  assert.equal(withdrawals.length, 1, "the second undo published nothing");
+  assert.equal(withdrawals[0]?.events[REVOCATION_WITHDRAWN].withdrawn_decision, entry.decisionId);
+});
+
+test("undo of a token tokenwatch never revoked exits 2 and publishes nothing", async () => {
+  const fp = "AAAAAAAAAAAAAAAAAAAAAA";
+
+  const { code, stdout, stderr } = cli(["revocations", "undo", fp, "--reason", "typo"]);
+
+  assert.equal(code, 2);
+  assert.equal(stdout, "");
+  assert.match(stderr, /^tokenwatch: tokenwatch has no revocation of token AAAAAAAAAAAAAAAAAAAAAA/);
+  assert.match(stderr, /check the fingerprint against the "token" of the revoke alert/);
+  const records = await readTopic(kafka, topics.revocations, { timeoutMs: 3_000, settleMs: 500 });
+  assert.equal(records.filter((r) => r.key === fp).length, 0);
+});
+
 test("undo refuses something that is not a fingerprint with exit code 2", () => {
   const { code, stderr } = cli(["revocations", "undo", "eyJhbGciOi.not-a.fingerprint"]);
 
@@ -141,3 +198,16 @@ test("false-positive counts once per decision and shows in the rule quality metr
   assert.match(text, /tokenwatch_rule_decisions\{rule="noisy-rule"\} 2\n/);
   assert.match(text, /tokenwatch_rule_false_positives\{rule="noisy-rule"\} 1\n/);
 });
+
+/** A 2xx request of the token, as the pipeline hands it to the state store. */
+function observation(ts: number) {
+  return {
+    ts,
+    network: "198.51.100.7",
+    userAgent: "curl",
+    status: 200,
+    partitionKey: "gateway-logs/0",
+    offset: null,
+    expiresAt: null,
+  };
+}

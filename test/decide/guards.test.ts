@@ -121,6 +121,33 @@ test("the per-consumer budget stops one consumer while others still get revoked"
   assert.equal(alerts.length, 1);
   assert.equal(alerts[0]?.details.scope, "consumer");
   assert.equal(alerts[0]?.details.consumerId, "mallory");
+  assert.match(alerts[0]?.summary ?? "", /revocations in one minute for consumer mallory;/);
+});
+
+test("tokens without a consumer id count only against the global budget", async () => {
+  const { policy, metrics } = guardedPolicy({
+    revocationsPerMinute: 20,
+    revocationsPerConsumerPerMinute: 5,
+  });
+
+  const actions: string[] = [];
+  for (let i = 1; i <= 21; i++) {
+    const anonymous = tokenEvent(fp(i), T0 + i, i, { consumerId: null });
+    const decision = await policy.decide(anonymous, [revokeFinding(fp(i))]);
+    actions.push(`${decision?.action}:${decision?.guard}`);
+  }
+  const alerts = policy.takeGuardAlerts();
+
+  assert.deepEqual(actions, [...Array(20).fill("revoke:null"), "alert:revocation_budget"]);
+  assert.equal(alerts.length, 1);
+  assert.deepEqual(alerts[0]?.details, {
+    scope: "global",
+    limit: 20,
+    consumerId: null,
+    windowStart: T0,
+  });
+  assert.match(alerts[0]?.summary ?? "", /more than 20 revocations in one minute for all tokens/);
+  assert.equal(await counterValue(metrics.revocations, { outcome: "budget_exceeded" }), 1);
 });
 
 test("the budget refills in the next minute", async () => {

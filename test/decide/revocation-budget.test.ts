@@ -52,6 +52,23 @@ for (const [name, make] of budgets) {
     assert.equal(refused.windowStart, Date.UTC(2026, 10, 2, 9, 0, 0));
   });
 
+  test(`${name}: revocations without a consumer id use only the global budget`, async () => {
+    const budget = make();
+
+    const anonymous = [];
+    for (let i = 0; i < 4; i++) anonymous.push(await budget.take(null, NOW));
+    await budget.refund(null, NOW);
+    const afterRefund = await budget.take(null, NOW);
+    const alice = await budget.take("alice", NOW + 60_000);
+
+    assert.deepEqual(
+      anonymous.map((v) => (v.granted ? "granted" : `${v.scope}:${v.limit}`)),
+      ["granted", "granted", "granted", "global:3"],
+    );
+    assert.equal(afterRefund.granted, true, "the refund gave the global slot back");
+    assert.equal(alice.granted, true, "no consumer's budget was charged");
+  });
+
   test(`${name}: a refund frees a slot, and a new minute starts afresh`, async () => {
     const budget = make();
     for (let i = 0; i < 3; i++) await budget.take(`c${i}`, NOW);

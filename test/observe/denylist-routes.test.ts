@@ -2,7 +2,7 @@ import assert from "node:assert/strict";
 import { after, before, test } from "node:test";
 import { pino } from "pino";
 import type { DenylistEntry } from "../../src/act/denylist.js";
-import { requestFingerprint } from "../../src/act/request-fingerprint.js";
+import { requestFingerprints } from "../../src/act/request-fingerprint.js";
 import { configSchema } from "../../src/config/schema.js";
 import { Fingerprinter } from "../../src/identity/fingerprint.js";
 import { HttpServer } from "../../src/observe/http-server.js";
@@ -19,14 +19,14 @@ const ENTRY: DenylistEntry = {
   denyUntil: 1_793_640_000,
   publishedAt: 1_793_611_936_000,
 };
-const identity = configSchema.parse({}).identity;
+const identity = configSchema.parse({ identity: { cookies: ["tw_session"] } }).identity;
 let server: HttpServer;
 let base: string;
 
 before(async () => {
   server = new HttpServer(new Metrics(), async () => null, pino({ level: "silent" }), {
     get: async (fp) => (fp === REVOKED_FP ? ENTRY : null),
-    fingerprintRequest: (headers) => requestFingerprint(headers, identity, fingerprinter),
+    fingerprintRequest: (request) => requestFingerprints(request, identity, fingerprinter),
   });
   base = `http://127.0.0.1:${await server.listen("127.0.0.1", 0)}`;
 });
@@ -69,6 +69,57 @@ test("ext-authz denies a revoked bearer token with 403 and allows others", async
   assert.equal(allowed.status, 200);
   assert.equal(byApiKey.status, 403);
   assert.equal(anonymous.status, 200);
+});
+
+test("ext-authz denies a revoked token in the query of the forwarded path (Envoy path_prefix)", async () => {
+  const query = `access_token=${encodeURIComponent(REVOKED_TOKEN)}`;
+
+  const denied = await fetch(`${base}/v1/ext-authz/v1/s?${query}`);
+  const other = await fetch(`${base}/v1/ext-authz/v1/s?access_token=some-other-token-value`);
+  const body = await denied.text();
+
+  assert.equal(denied.status, 403);
+  assert.deepEqual(JSON.parse(body), {
+    error: "token revoked",
+    token: REVOKED_FP,
+    decisionId: "decision-9",
+  });
+  assert.equal(body.includes(REVOKED_TOKEN), false);
+  assert.equal(other.status, 200);
+  assert.equal(await other.text(), "allowed\n");
+});
+
+test("ext-authz reads the query of X-Forwarded-Uri and X-Original-URI", async () => {
+  const target = `/x?access_token=${encodeURIComponent(REVOKED_TOKEN)}`;
+
+  const apisix = await fetch(`${base}/v1/ext-authz`, { headers: { "x-forwarded-uri": target } });
+  const nginx = await fetch(`${base}/v1/ext-authz`, { headers: { "x-original-uri": target } });
+  const byApiKeyParam = await fetch(`${base}/v1/ext-authz`, {
+    headers: { "x-forwarded-uri": `/orders?apikey=${REVOKED_TOKEN}&page=2` },
+  });
+  const clean = await fetch(`${base}/v1/ext-authz`, { headers: { "x-forwarded-uri": "/x?a=1" } });
+
+  assert.deepEqual(
+    [apisix.status, nginx.status, byApiKeyParam.status, clean.status],
+    [403, 403, 403, 200],
+  );
+  assert.equal(await clean.text(), "no credential\n");
+});
+
+test("ext-authz denies when any presented credential is revoked, cookies included", async () => {
+  const hiddenInQuery = await fetch(`${base}/v1/ext-authz`, {
+    headers: {
+      authorization: "Bearer some-other-token-value",
+      "x-forwarded-uri": `/x?token=${REVOKED_TOKEN}`,
+    },
+  });
+  const inCookie = await fetch(`${base}/v1/ext-authz/`, {
+    headers: { cookie: `theme=dark; tw_session=${REVOKED_TOKEN}` },
+  });
+
+  assert.equal(hiddenInQuery.status, 403);
+  assert.equal(inCookie.status, 403);
+  assert.equal((await inCookie.text()).includes(REVOKED_TOKEN), false);
 });
 
 test("without a denylist the routes do not exist", async () => {

@@ -7,6 +7,10 @@
   pending, so a crash between claim and delivery republishes it, while a
   batch re-read after delivery does not revoke twice.
 
+  "<decision id>:withdrawn" is a revocation an operator took back
+  (withdraw-revocation-2): a new decision may claim the token again, the
+  withdrawn decision itself (a redelivery) may not.
+
   Input:
     KEYS[1] revocation string   the claim, as above
 
@@ -34,6 +38,14 @@ end
 
 local claim = redis.call("GET", key)
 if claim == decision then
+  return { 1, decision }
+end
+local withdrawn = string.match(claim, "^(.*):withdrawn$")
+if withdrawn == decision then
+  return { 0, decision }
+end
+if withdrawn then
+  redis.call("SET", key, decision, "PX", ttl)
   return { 1, decision }
 end
 local holder = string.gsub(claim, ":done$", "")

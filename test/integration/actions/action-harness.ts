@@ -1,4 +1,4 @@
-import { mkdtempSync, writeFileSync } from "node:fs";
+import { copyFileSync, mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { Redis } from "ioredis";
@@ -65,11 +65,18 @@ export interface Harness {
  * pipeline directly so a test controls batch boundaries; every output goes
  * through the real producer, Redis and HTTP.
  */
-export async function startHarness(overrides: Record<string, unknown>): Promise<Harness> {
+export async function startHarness(
+  overrides: Record<string, unknown>,
+  /** Rule files of `rules/` to load beside the every-token rule, e.g. `revocation.yaml`. */
+  productRules: readonly string[] = [],
+): Promise<Harness> {
   const topics = actionTopics();
   const keyPrefix = `${uniqueName("twact")}:`;
   const rulesDir = mkdtempSync(join(tmpdir(), "tw-act-rules-"));
   writeFileSync(join(rulesDir, "every-token.yaml"), EVERY_TOKEN_RULE);
+  for (const file of productRules) {
+    copyFileSync(new URL(`../../../rules/${file}`, import.meta.url), join(rulesDir, file));
+  }
 
   const config = configSchema.parse({
     ...overrides,

@@ -62,6 +62,65 @@ export function claimContract(factory: StoreFactory): void {
     });
   });
 
+  test("a withdrawn revocation clears the revoked mark, and a new decision may revoke again", async () => {
+    await withStore(factory, {}, async (store) => {
+      const fp = "fp-withdrawn";
+      await store.observe(fp, [obs(T0)]);
+      await store.claimRevocation(fp, "decision-1", 24 * HOUR);
+      assert.equal(await store.confirmRevocation(fp, "decision-1"), true);
+      await store.markRevoked(fp, T0);
+
+      const before = await store.withdrawRevocation(fp);
+      const again = await store.withdrawRevocation(fp);
+      const [after401] = await store.observe(fp, [obs(T0 + MINUTE, { status: 401 })]);
+      const [after200] = await store.observe(fp, [obs(T0 + 2 * MINUTE, { status: 200 })]);
+      const revokedAfterUndo = await store.isRevoked(fp);
+      const redelivered = await store.claimRevocation(fp, "decision-1", 24 * HOUR);
+      const later = await store.claimRevocation(fp, "decision-2", 24 * HOUR);
+
+      assert.deepEqual(before, { claim: "delivered", holder: "decision-1", revokedAt: T0 });
+      assert.deepEqual(again, { claim: "withdrawn", holder: "decision-1", revokedAt: null });
+      assert.deepEqual(
+        [after401?.revokedAt, after401?.afterRevocation, after401?.denied5m],
+        [0, false, 1],
+      );
+      assert.equal(after200?.revokedAt, 0);
+      assert.equal(revokedAfterUndo, false);
+      assert.deepEqual(redelivered, { granted: false, holder: "decision-1" });
+      assert.deepEqual(later, { granted: true, holder: "decision-2" });
+      assert.equal(await store.isRevoked(fp), true);
+      assert.deepEqual(await store.revocationStatus(fp), {
+        claim: "pending",
+        holder: "decision-2",
+        revokedAt: null,
+      });
+    });
+  });
+
+  test("a revocation withdrawn while it was delivered is not confirmed", async () => {
+    await withStore(factory, {}, async (store) => {
+      await store.claimRevocation("fp-racing", "decision-1", 24 * HOUR);
+      await store.withdrawRevocation("fp-racing");
+
+      assert.equal(await store.confirmRevocation("fp-racing", "decision-1"), false);
+      assert.deepEqual(await store.revocationStatus("fp-racing"), {
+        claim: "withdrawn",
+        holder: "decision-1",
+        revokedAt: null,
+      });
+    });
+  });
+
+  test("a token never revoked has no revocation status, and withdrawing changes nothing", async () => {
+    await withStore(factory, {}, async (store) => {
+      const none = { claim: "none", holder: null, revokedAt: null };
+
+      assert.deepEqual(await store.revocationStatus("fp-never"), none);
+      assert.deepEqual(await store.withdrawRevocation("fp-never"), none);
+      assert.deepEqual(await store.revocationStatus("fp-never"), none);
+    });
+  });
+
   test("refuses event times, offsets, fingerprints and lifetimes it cannot store", async () => {
     await withStore(factory, {}, async (store) => {
       const refused = { code: "STATE_INVALID_INPUT", retriable: false };
