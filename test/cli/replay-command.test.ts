@@ -108,3 +108,41 @@ test("a broken rules directory stops replay with file, line and field", () => {
   assert.equal(code, 2);
   assert.match(stderr, /bad\.yaml:6, rule broken-rule, field condition/);
 });
+
+/** The built CLI run from a folder outside the repository, as after `npm install -g`. */
+function tokenwatchElsewhere(args: string[]) {
+  const env = { ...process.env };
+  delete env.TOKENWATCH_FINGERPRINT_KEY;
+  const cwd = mkdtempSync(join(tmpdir(), "tw-elsewhere-"));
+  const result = spawnSync(process.execPath, [MAIN, ...args], { cwd, env, encoding: "utf8" });
+  return { code: result.status, stdout: result.stdout, stderr: result.stderr };
+}
+
+test("replay run outside the repository uses the rules shipped in the package", () => {
+  const example = join(ROOT, "examples/gateway-logs.ndjson");
+
+  const { code, stdout, stderr } = tokenwatchElsewhere(["replay", example, "--json", "-q"]);
+
+  assert.equal(code, 0, stderr);
+  assert.equal(JSON.parse(stdout.trim()).action, "revoke");
+});
+
+test("rules validate run outside the repository validates the packaged rules", () => {
+  const { code, stdout, stderr } = tokenwatchElsewhere(["rules", "validate"]);
+
+  assert.equal(code, 0, stderr);
+  assert.match(stdout, /many-networks-short-window v\d+ .*rules\/.*\.yaml:\d+/);
+});
+
+test("a rules directory that does not exist is one sentence suggesting --rules, exit 2", () => {
+  const example = join(ROOT, "examples/gateway-logs.ndjson");
+
+  const { code, stderr } = tokenwatchElsewhere(["replay", example, "--rules", "/nonexistent"]);
+
+  assert.equal(code, 2);
+  assert.equal(
+    stderr.split("\n").slice(-2).join("\n"),
+    "tokenwatch: /nonexistent: the rule directory does not exist; " +
+      "pass --rules <dir> or set rules.dir\n",
+  );
+});

@@ -4,6 +4,7 @@ import { RuleError } from "../../errors.js";
 import { createRuleEnvironment, RESERVED_NAMES } from "./cel-environment.js";
 import { compileRule } from "./compile-rule.js";
 import { type CompiledMacro, type MacroSpec, registerMacros } from "./macros.js";
+import { checkedRuleDir } from "./rule-dir.js";
 import type { CompiledRule, CompiledRuleSet } from "./rule-set.js";
 import { RuleSource } from "./rule-source.js";
 import { ALLOWED_KEYS, type RuleFileSpec, ruleFileSpecSchema } from "./rule-spec.js";
@@ -124,13 +125,17 @@ function compileRules(
 }
 
 /**
- * Compile every rule file of `dir`, collecting problems instead of
- * stopping at the first (what `tokenwatch rules validate` reports).
+ * Compile every rule file of `chosen` (or of the packaged rules, see
+ * rule-dir.ts), collecting problems instead of stopping at the first (what
+ * `tokenwatch rules validate` reports).
+ *
+ * @throws RuleError when the directory does not exist or cannot be read.
  */
-export async function compileRuleDir(dir: string): Promise<RuleDirResult> {
+export async function compileRuleDir(chosen: string): Promise<RuleDirResult> {
   const problems: RuleError[] = [];
   const files: ParsedFile[] = [];
 
+  const dir = checkedRuleDir(chosen);
   const paths = await ruleFiles(dir);
   if (paths.length === 0) {
     const reason = "no rule files (*.yaml) in the rule directory";
