@@ -77,6 +77,8 @@ export interface PipelineDeps {
   readonly metrics: Metrics;
   readonly log: Logger;
   readonly enforcement?: EnforcementWatch;
+  /** Kafka records are logged by topic, partition and offset; replay lines by file and line. */
+  readonly input?: "kafka" | "file";
 }
 
 type TokenEvent = CanonicalEvent & { readonly token: NonNullable<CanonicalEvent["token"]> };
@@ -143,16 +145,12 @@ export class Pipeline {
       }
       for (const reject of result.rejects) {
         metrics.eventsRejected.inc({ reason: reject.reason });
-        log.warn(
-          {
-            topic: reject.source.stream,
-            partition: reject.source.partition,
-            offset: reject.source.offset,
-            reason: reject.reason,
-            format: reject.format,
-          },
-          reject.message,
-        );
+        const { source } = reject;
+        const where =
+          this.deps.input === "file"
+            ? { file: source.stream, line: source.offset }
+            : { topic: source.stream, partition: source.partition, offset: source.offset };
+        log.warn({ ...where, reason: reject.reason, format: reject.format }, reject.message);
         rejects.push(reject);
       }
     }

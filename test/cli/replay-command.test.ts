@@ -76,12 +76,50 @@ test("replay reads every supported format from stdin", () => {
   assert.match(stderr, /rejected\s+0\n/);
 });
 
-test("an unknown --format is one clear sentence and exit code 2", () => {
-  const { code, stderr } = tokenwatch(["replay", "examples/gateway-logs.ndjson", "--format", "x"]);
+test("an unknown --format names the flag and the formats, one sentence and exit code 2", () => {
+  const { code, stderr } = tokenwatch([
+    "replay",
+    "examples/gateway-logs.ndjson",
+    "--format",
+    "nope",
+  ]);
 
   assert.equal(code, 2);
-  assert.match(stderr, /unknown format "x"; use one of canonical, kong/);
-  assert.doesNotMatch(stderr, /\n\s+at /, "no stack trace without --debug");
+  assert.equal(
+    stderr,
+    `tokenwatch: --format nope: unknown format; use one of ${FORMAT_NAMES.join(", ")}\n`,
+  );
+  assert.match(stderr, /one of canonical, kong, /);
+});
+
+test("a directory as replay input is one sentence with the fix and exit code 2", () => {
+  const dir = mkdtempSync(join(tmpdir(), "tw-input-"));
+
+  const { code, stderr } = tokenwatch(["replay", dir]);
+
+  assert.equal(code, 2);
+  assert.equal(
+    stderr,
+    `tokenwatch: replay input ${dir} is a directory; pass an NDJSON log file, or - to read stdin\n`,
+  );
+});
+
+test("replay logs a rejected line by file and line number, not topic and offset", () => {
+  const dir = mkdtempSync(join(tmpdir(), "tw-input-"));
+  const file = join(dir, "logs.ndjson");
+  writeFileSync(file, '{"ts": 1767225600000, "clientIp": "198.51.100.7"}\n\nnot json\n');
+
+  const { code, stderr } = tokenwatch(["replay", file, "-q"]);
+  const warning = stderr
+    .split("\n")
+    .filter((line) => line.startsWith("{"))
+    .map((line) => JSON.parse(line))
+    .find((entry) => entry.reason === "invalid_json");
+
+  assert.equal(code, 0, stderr);
+  assert.equal(warning.file, file);
+  assert.equal(warning.line, 3);
+  assert.equal("topic" in warning || "offset" in warning || "partition" in warning, false);
 });
 
 test("a broken rules directory stops replay with file, line and field", () => {
