@@ -113,6 +113,8 @@ export class Pipeline {
     const guardAlerts = await this.guardAlerts(withToken);
     await this.deps.outputs.deliver({ decisions, rejects, guardAlerts });
     await this.confirmRevocations(decisions);
+    // Counted once the batch went through: a batch retried after a Redis outage is read again.
+    this.deps.metrics.messagesIn.inc(messages.length);
 
     return {
       events: events.length,
@@ -134,7 +136,6 @@ export class Pipeline {
     const rejects: RejectedInput[] = [];
 
     for (const message of messages) {
-      metrics.messagesIn.inc();
       if (message.value === null) continue; // Tombstones carry no request.
 
       const { stream, partition, offset } = message;
