@@ -2,7 +2,7 @@ import { readdir, readFile } from "node:fs/promises";
 import { join } from "node:path";
 import { RuleError } from "../../errors.js";
 import { createRuleEnvironment, RESERVED_NAMES } from "./cel-environment.js";
-import { compileRule } from "./compile-rule.js";
+import { compileRule, ruleSpecProblems } from "./compile-rule.js";
 import { type CompiledMacro, type MacroSpec, registerMacros } from "./macros.js";
 import { checkedRuleDir } from "./rule-dir.js";
 import type { CompiledRule, CompiledRuleSet } from "./rule-set.js";
@@ -45,14 +45,14 @@ async function ruleFiles(dir: string): Promise<string[]> {
   }
 }
 
-async function parseFile(file: string): Promise<ParsedFile> {
+/** The file's lists, macros and raw rules, or every problem of its top level. */
+async function parseFile(file: string): Promise<ParsedFile | RuleError[]> {
   const source = RuleSource.parse(file, await readFile(file, "utf8"));
 
   const parsed = ruleFileSpecSchema.safeParse(source.data ?? {});
   if (!parsed.success) {
-    const [issue] = parsed.error.issues;
-    if (!issue) throw new Error("zod reported a failure without issues");
-    throw source.schemaError(issue, [], {}, (path) => (path.length ? null : ALLOWED_KEYS.file));
+    const allowed = (path: readonly PropertyKey[]) => (path.length ? null : ALLOWED_KEYS.file);
+    return source.schemaErrors(parsed.error.issues, [], {}, allowed);
   }
 
   return { source, spec: parsed.data };
@@ -103,8 +103,15 @@ function compileRules(
 
   for (const { source, spec } of files) {
     spec.rules.forEach((raw, index) => {
+      const context = { source, index, env, lists };
+      const shapeProblems = ruleSpecProblems(raw, context);
+      if (shapeProblems.length > 0) {
+        problems.push(...shapeProblems);
+        return;
+      }
+
       try {
-        const rule = compileRule(raw, { source, index, env, lists });
+        const rule = compileRule(raw, context);
         const first = byId.get(rule.id);
         if (first) {
           const reason = `duplicate rule id; first defined at ${first.file}:${first.line}`;
@@ -144,7 +151,9 @@ export async function compileRuleDir(chosen: string): Promise<RuleDirResult> {
 
   for (const path of paths) {
     try {
-      files.push(await parseFile(path));
+      const parsed = await parseFile(path);
+      if (Array.isArray(parsed)) problems.push(...parsed);
+      else files.push(parsed);
     } catch (err) {
       if (!(err instanceof RuleError)) throw err;
       problems.push(err);
