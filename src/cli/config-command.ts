@@ -1,6 +1,8 @@
 import { stringify } from "yaml";
 import { loadConfig } from "../config/load-config.js";
 import type { Config } from "../config/schema.js";
+import { ruleDirProblem } from "../detect/rules/rule-dir.js";
+import { ConfigError } from "../errors.js";
 import { EXIT } from "./exit-codes.js";
 
 /** Configuration values that are secrets and are never printed. */
@@ -14,9 +16,11 @@ const SECRET_PATHS = [
  * `tokenwatch config check [file]`: validate the file plus environment
  * overrides and print the effective configuration with secrets masked.
  * Invalid configuration throws ConfigError, reported by main with exit 2.
+ * Beyond the schema it checks what only the file system can answer.
  */
 export async function configCheckCommand(file: string | null): Promise<number> {
   const { config, overrides } = loadConfig(file);
+  checkRuleDir(config.rules.dir);
   const masked = maskSecrets(config);
 
   process.stdout.write(`# effective configuration${file ? ` (${file})` : " (defaults)"}\n`);
@@ -25,6 +29,18 @@ export async function configCheckCommand(file: string | null): Promise<number> {
   return EXIT.OK;
 }
 
+function checkRuleDir(dir: string): void {
+  const problem = ruleDirProblem(dir);
+  if (problem === null) return;
+
+  const what = problem === "missing" ? "does not exist" : "is a file, not a folder";
+  throw new ConfigError(
+    `rules.dir: the folder ${dir} ${what}; set rules.dir (or TOKENWATCH_RULES_DIR) ` +
+      "to the folder holding your rule files",
+  );
+}
+
+/** A copy of `config` with every secret replaced by `********`, for printing. */
 export function maskSecrets(config: Config): Record<string, unknown> {
   const copy = structuredClone(config) as unknown as Record<string, Record<string, unknown>>;
   for (const [section, key] of SECRET_PATHS) {

@@ -5,6 +5,7 @@ import { loadConfig } from "../config/load-config.js";
 import { UserAgentFamilies } from "../enrich/user-agent-family.js";
 import { TokenwatchError } from "../errors.js";
 import { readLineBatches } from "../ingest/file-source.js";
+import { FORMAT_NAMES } from "../ingest/normalize.js";
 import { createLogger } from "../observe/logger.js";
 import { Metrics } from "../observe/metrics.js";
 import { buildPipeline } from "../pipeline/build-pipeline.js";
@@ -92,6 +93,8 @@ export async function replayFile(
   options: ReplayOptions,
   hooks: ReplayHooks = {},
 ): Promise<ReplayRun> {
+  checkInput(file);
+  const forcedFormats = forcedFormat(file, options.format);
   const loaded = loadConfig(options.config ?? null).config;
   const config = { ...loaded, input: { ...loaded.input, maxAgeMs: 0 } };
   const log = createLogger(
@@ -112,7 +115,8 @@ export async function replayFile(
     metrics,
     log,
     rulesDir: options.rules,
-    forcedFormats: options.format ? { [file]: options.format } : {},
+    forcedFormats,
+    input: "file",
     // Replayed logs are old by design, so there is no age limit; but no log line can come
     // from the future, so the maxFutureMs check stays (it catches mis-read units, e.g. ns as ms).
     now: Date.now,
@@ -132,11 +136,33 @@ export async function replayFile(
 }
 
 function checkInput(file: string): void {
-  if (file === "-" || existsSync(file)) return;
+  if (file === "-") return;
+
+  const problem = !existsSync(file)
+    ? "does not exist"
+    : statSync(file).isDirectory()
+      ? "is a directory"
+      : null;
+  if (problem === null) return;
   throw new TokenwatchError(
     "ARGUMENT_INVALID",
-    `replay input ${file} does not exist; pass an NDJSON log file, or - to read stdin`,
+    `replay input ${file} ${problem}; pass an NDJSON log file, or - to read stdin`,
   );
+}
+
+/**
+ * `--format` as the normalizer's per-stream forced format. Checked here so
+ * the message names the flag, not the `kafka.formats` setting it becomes.
+ */
+export function forcedFormat(file: string, format: string | undefined): Record<string, string> {
+  if (format === undefined) return {};
+  if (!FORMAT_NAMES.includes(format)) {
+    throw new TokenwatchError(
+      "ARGUMENT_INVALID",
+      `--format ${format}: unknown format; use one of ${FORMAT_NAMES.join(", ")}`,
+    );
+  }
+  return { [file]: format };
 }
 
 function openReport(path: string): number {

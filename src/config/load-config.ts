@@ -1,7 +1,12 @@
 import { readFileSync } from "node:fs";
-import { parseDocument } from "yaml";
-import type { z } from "zod";
+import { LineCounter, parseDocument } from "yaml";
 import { ConfigError } from "../errors.js";
+import {
+  type ConfigFile,
+  configKey,
+  describeConfigIssues,
+  type EnvOverride,
+} from "./config-problems.js";
 import { type Config, configSchema } from "./schema.js";
 
 /** Environment variables override file values: `TOKENWATCH_<SECTION>_<KEY>`. */
@@ -30,19 +35,21 @@ export function loadConfig(
   file: string | null,
   env: NodeJS.ProcessEnv = process.env,
 ): LoadedConfig {
-  const fromFile = file ? readYamlFile(file) : {};
+  const source = file ? readYamlFile(file) : null;
   const overrides: string[] = [];
-  const merged = applyEnv(fromFile, env, overrides);
+  const fromEnv = new Map<string, EnvOverride>();
+  const merged = applyEnv(source?.value ?? {}, env, overrides, fromEnv);
   const result = configSchema.safeParse(merged);
 
   if (!result.success) {
-    throw new ConfigError(describeIssues(result.error, file));
+    const origins = { file: source?.file ?? null, env: fromEnv, input: merged };
+    throw new ConfigError(describeConfigIssues(result.error, origins));
   }
 
   return { config: deepFreeze(result.data), overrides };
 }
 
-function readYamlFile(file: string): Record<string, unknown> {
+function readYamlFile(file: string): { value: Record<string, unknown>; file: ConfigFile } {
   let text: string;
   try {
     text = readFileSync(file, "utf8");
@@ -50,7 +57,8 @@ function readYamlFile(file: string): Record<string, unknown> {
     throw new ConfigError(`cannot read config file ${file}: check the path`, { cause: err });
   }
 
-  const doc = parseDocument(text, { prettyErrors: true });
+  const lines = new LineCounter();
+  const doc = parseDocument(text, { prettyErrors: true, lineCounter: lines });
   if (doc.errors.length > 0) {
     const first = doc.errors[0];
     throw new ConfigError(`${file}: YAML syntax error: ${first?.message ?? "unknown"}`);
@@ -60,7 +68,7 @@ function readYamlFile(file: string): Record<string, unknown> {
   if (typeof value !== "object" || Array.isArray(value)) {
     throw new ConfigError(`${file}: the top level must be a mapping of sections (kafka:, redis:…)`);
   }
-  return value as Record<string, unknown>;
+  return { value: value as Record<string, unknown>, file: { file, doc, lines } };
 }
 
 /**
@@ -72,6 +80,7 @@ function applyEnv(
   base: Record<string, unknown>,
   env: NodeJS.ProcessEnv,
   overrides: string[],
+  fromEnv: Map<string, EnvOverride>,
 ): Record<string, unknown> {
   const defaults = configSchema.parse({}) as Record<string, unknown>;
   const leaves = new Map<string, { path: string[]; sample: unknown }>();
@@ -85,8 +94,11 @@ function applyEnv(
     if (!leaf) {
       throw new ConfigError(`unknown environment variable ${name}: ${knownNamesHint(leaves)}`);
     }
-    setPath(result, leaf.path, coerce(raw, leaf.sample));
-    overrides.push(`${leaf.path.join(".")} from ${name}`);
+    const key = leaf.path.join(".");
+    setPath(result, leaf.path, coerce(name, raw, leaf));
+    overrides.push(`${key} from ${name}`);
+    const echo = typeof leaf.sample === "number" || typeof leaf.sample === "boolean";
+    fromEnv.set(key, { name, raw, echo });
   }
   return result;
 }
@@ -113,18 +125,30 @@ export function envName(path: readonly string[]): string {
   return ENV_PREFIX + snake.join("_");
 }
 
-function coerce(raw: string, sample: unknown): unknown {
+/**
+ * The variable's text as the option's type. Text that cannot be a number or
+ * a boolean fails here, naming the variable, since zod would only see NaN.
+ */
+function coerce(name: string, raw: string, leaf: { path: string[]; sample: unknown }): unknown {
+  const { sample } = leaf;
+  const expects = (what: string) =>
+    new ConfigError(`${name}=${raw}: ${configKey(leaf.path)} expects ${what}`);
+
   if (Array.isArray(sample)) {
     return raw
       .split(",")
       .map((item) => item.trim())
       .filter((item) => item.length > 0);
   }
-  if (typeof sample === "number") return raw.trim() === "" ? raw : Number(raw);
+  if (typeof sample === "number") {
+    const value = raw.trim() === "" ? Number.NaN : Number(raw);
+    if (Number.isNaN(value)) throw expects("a number");
+    return value;
+  }
   if (typeof sample === "boolean") {
     if (raw === "true" || raw === "1") return true;
     if (raw === "false" || raw === "0") return false;
-    return raw;
+    throw expects("true or false (or 1 or 0)");
   }
   if (sample !== null && typeof sample === "object") {
     try {
@@ -149,15 +173,6 @@ function setPath(target: Record<string, unknown>, path: string[], value: unknown
 function knownNamesHint(leaves: Map<string, unknown>): string {
   const names = [...leaves.keys()].slice(0, 6).join(", ");
   return `expected one of ${names}, … (see README "Configuration")`;
-}
-
-function describeIssues(error: z.ZodError, file: string | null): string {
-  const where = file ? ` in ${file}` : "";
-  const lines = error.issues.map((issue) => {
-    const key = issue.path.join(".") || "(top level)";
-    return `${key}: ${issue.message}`;
-  });
-  return `invalid configuration${where}: ${lines.join("; ")}`;
 }
 
 function deepFreeze<T>(value: T): T {

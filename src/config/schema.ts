@@ -12,9 +12,24 @@ const DAY = 24 * HOUR;
 
 const durationMs = z.number().int().nonnegative();
 
+/** `host:port`, the host a name, an IPv4 address or a bracketed IPv6 address. */
+const BROKER = /^(\[[0-9a-fA-F:.]+\]|[^\s:/[\]]+):\d{1,5}$/;
+
+/**
+ * What ioredis connects to: a `redis://` or `rediss://` (TLS) URL, or a unix
+ * socket path. Anything else (`http://…`, a bare host) would be read as a
+ * socket path and fail only at the first connection.
+ */
+function isRedisTarget(url: string): boolean {
+  return /^rediss?:\/\/[^/]/.test(url) || url.startsWith("/");
+}
+
 const kafkaSchema = z
   .strictObject({
-    brokers: z.array(z.string().min(1)).min(1).default(["127.0.0.1:9092"]),
+    brokers: z
+      .array(z.string().regex(BROKER, "must be host:port, e.g. kafka-1:9092"))
+      .min(1)
+      .default(["127.0.0.1:9092"]),
     clientId: z.string().min(1).default("tokenwatch"),
     groupId: z.string().min(1).default("tokenwatch"),
     topics: z.array(z.string().min(1)).min(1).default(["gateway-logs"]),
@@ -55,7 +70,10 @@ const redisClusterSchema = z
 const redisSchema = z
   .strictObject({
     /** The standalone server; ignored when `cluster.nodes` is set. */
-    url: z.string().min(1).default("redis://127.0.0.1:6379"),
+    url: z
+      .string()
+      .refine(isRedisTarget, "must be a redis:// or rediss:// URL, or a unix socket path")
+      .default("redis://127.0.0.1:6379"),
     /** Prefix of every key; the token's hash tag follows it. */
     keyPrefix: z.string().default("tw:"),
     cluster: redisClusterSchema,

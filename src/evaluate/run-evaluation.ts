@@ -75,6 +75,7 @@ export async function runEvaluation(input: EvaluationInput): Promise<EvaluationR
     log,
     rulesDir,
     forcedFormats: input.format ? { [input.traffic]: input.format } : {},
+    input: "file",
     // Labelled traffic is old by design: judge it by event time only.
     now: () => Number.MAX_SAFE_INTEGER / 2,
     onDetection: ({ event }, findings) => {

@@ -36,6 +36,8 @@ export interface PipelineParts {
    * `--report`). Absent, the rule engine runs unwrapped: no per-event cost.
    */
   readonly onDetection?: (input: DetectionInput, findings: readonly Finding[]) => void;
+  /** What the messages are, for the position fields of logs; default Kafka records. */
+  readonly input?: "kafka" | "file";
 }
 
 /**
@@ -73,6 +75,7 @@ export async function buildPipeline(parts: PipelineParts): Promise<Pipeline> {
     metrics: parts.metrics,
     log,
     ...(parts.enforcement ? { enforcement: parts.enforcement } : {}),
+    ...(parts.input ? { input: parts.input } : {}),
   });
 }
 

@@ -77,6 +77,8 @@ export interface PipelineDeps {
   readonly metrics: Metrics;
   readonly log: Logger;
   readonly enforcement?: EnforcementWatch;
+  /** Kafka records are logged by topic, partition and offset; replay lines by file and line. */
+  readonly input?: "kafka" | "file";
 }
 
 type TokenEvent = CanonicalEvent & { readonly token: NonNullable<CanonicalEvent["token"]> };
@@ -111,6 +113,8 @@ export class Pipeline {
     const guardAlerts = await this.guardAlerts(withToken);
     await this.deps.outputs.deliver({ decisions, rejects, guardAlerts });
     await this.confirmRevocations(decisions);
+    // Counted once the batch went through: a batch retried after a Redis outage is read again.
+    this.deps.metrics.messagesIn.inc(messages.length);
 
     return {
       events: events.length,
@@ -132,7 +136,6 @@ export class Pipeline {
     const rejects: RejectedInput[] = [];
 
     for (const message of messages) {
-      metrics.messagesIn.inc();
       if (message.value === null) continue; // Tombstones carry no request.
 
       const { stream, partition, offset } = message;
@@ -143,16 +146,12 @@ export class Pipeline {
       }
       for (const reject of result.rejects) {
         metrics.eventsRejected.inc({ reason: reject.reason });
-        log.warn(
-          {
-            topic: reject.source.stream,
-            partition: reject.source.partition,
-            offset: reject.source.offset,
-            reason: reject.reason,
-            format: reject.format,
-          },
-          reject.message,
-        );
+        const { source } = reject;
+        const where =
+          this.deps.input === "file"
+            ? { file: source.stream, line: source.offset }
+            : { topic: source.stream, partition: source.partition, offset: source.offset };
+        log.warn({ ...where, reason: reject.reason, format: reject.format }, reject.message);
         rejects.push(reject);
       }
     }

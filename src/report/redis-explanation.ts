@@ -78,8 +78,16 @@ export async function explainFromRedis(
     // Redis keeps no decision log (the alerts topic does), only each rule's last firing.
     decisions: [],
     ruleFirings: lastFirings(cooldowns),
-    revokedBy: revocation,
+    revokedBy: revocation === null ? null : decisionIdOf(revocation),
   };
+}
+
+/**
+ * The claim holds `<decision id>:done` once confirm-revocation-1.lua recorded
+ * the delivery; the suffix is a delivery mark, not part of the decision id.
+ */
+function decisionIdOf(claim: string): string {
+  return claim.replace(/:done$/, "");
 }
 
 /** Minute buckets only: the hash also holds `s<minute>` and `d<minute>` counters. */

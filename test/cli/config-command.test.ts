@@ -1,10 +1,32 @@
 import assert from "node:assert/strict";
+import { spawnSync } from "node:child_process";
+import { mkdtempSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { test } from "node:test";
+import { fileURLToPath } from "node:url";
 import { maskSecrets } from "../../src/cli/config-command.js";
 import { loadConfig } from "../../src/config/load-config.js";
 import { type Config, configSchema } from "../../src/config/schema.js";
 
 const KEY = "fingerprint-key-Zp4Rv8Ns3Jd6Hc1B";
+const ROOT = fileURLToPath(new URL("../../", import.meta.url));
+const MAIN = join(ROOT, "dist/cli/main.js");
+const dir = mkdtempSync(join(tmpdir(), "tw-config-check-"));
+
+/** `tokenwatch config check` of a file holding `yaml`, run as the built CLI. */
+function configCheck(yaml: string) {
+  const file = join(dir, `config-${Math.random().toString(36).slice(2)}.yaml`);
+  writeFileSync(file, yaml);
+  const env = { ...process.env };
+  for (const name of Object.keys(env)) if (name.startsWith("TOKENWATCH_")) delete env[name];
+  const result = spawnSync(process.execPath, [MAIN, "config", "check", file], {
+    cwd: ROOT,
+    env,
+    encoding: "utf8",
+  });
+  return { code: result.status, stdout: result.stdout, stderr: result.stderr, file };
+}
 const MASK = "********";
 
 function configWith(redisUrl: string, fingerprintKey: string | null = KEY): Config {
@@ -115,4 +137,41 @@ test("the bundled example configuration is valid and starts in dry-run", () => {
   assert.equal(config.policy.dryRun, true);
   assert.deepEqual(config.kafka.topics, ["gateway-logs"]);
   assert.equal(config.identity.fingerprintKey, null);
+});
+
+test("config check refuses a redis URL that is not redis://, rediss:// or a socket path", () => {
+  const { code, stderr, file } = configCheck('redis:\n  url: "http://x"\n');
+
+  assert.equal(code, 2);
+  assert.match(
+    stderr,
+    /redis\.url: must be a redis:\/\/ or rediss:\/\/ URL, or a unix socket path/,
+  );
+  assert.ok(stderr.includes(file));
+});
+
+test("config check refuses a Kafka broker that is not host:port and says which one", () => {
+  const { code, stderr } = configCheck('kafka:\n  brokers: ["kafka-1:9092", "not a broker"]\n');
+
+  assert.equal(code, 2);
+  assert.match(stderr, /kafka\.brokers\[1\]: must be host:port, e\.g\. kafka-1:9092/);
+});
+
+test("config check says when the rules folder does not exist", () => {
+  const { code, stdout, stderr } = configCheck("rules:\n  dir: /nonexistent\n");
+
+  assert.equal(code, 2);
+  assert.equal(stdout, "");
+  assert.match(stderr, /^tokenwatch: rules\.dir: the folder \/nonexistent does not exist; set/);
+});
+
+test("config check accepts TLS, socket and bracketed IPv6 targets", () => {
+  const yaml =
+    'redis:\n  url: "rediss://redis.internal:6380/1"\n' +
+    'kafka:\n  brokers: ["[::1]:9092", "10.0.0.7:9093"]\n';
+
+  const { code, stderr } = configCheck(yaml);
+
+  assert.equal(code, 0, stderr);
+  assert.equal(configCheck('redis:\n  url: "/var/run/redis/redis.sock"\n').code, 0);
 });

@@ -4,6 +4,7 @@ import { join } from "node:path";
 import { test } from "node:test";
 import { fileURLToPath } from "node:url";
 import { loadConfig } from "../../src/config/load-config.js";
+import { StateKeys } from "../../src/state/state-keys.js";
 import type { TokenObservation } from "../../src/state/token-state-store.js";
 import { REDIS_URL, redisStoreUnderTest } from "../state/redis-fixture.js";
 
@@ -102,6 +103,38 @@ test("explain reads a token's windows from Redis and writes nothing", async () =
     assert.match(stdout, /revoked {12}no/);
     const after = await Promise.all(keys.map((key) => redis.client.dump(key)));
     assert.deepEqual(after, before);
+  } finally {
+    await redis.dispose();
+  }
+});
+
+test("explain shows the revoking decision's id without the delivered mark", async () => {
+  const { config } = loadConfig(null);
+  const redis = await redisStoreUnderTest(config.state);
+  try {
+    const tokenFp = "ExplainTestToken000002";
+    const at = Date.parse("2026-11-02T09:10:00Z");
+    await redis.store.observe(tokenFp, [
+      {
+        ts: at,
+        network: "198.51.100.7",
+        userAgent: "curl",
+        status: 200,
+        partitionKey: "gateway-logs/0",
+        offset: null,
+        expiresAt: null,
+      },
+    ]);
+    // What confirm-revocation-1.lua leaves once the revocation was delivered.
+    const claim = new StateKeys(redis.prefix).forToken(tokenFp).revocation;
+    await redis.client.set(claim, "MyxF3H-decision-0001:done");
+
+    const env = { TOKENWATCH_REDIS_URL: REDIS_URL, TOKENWATCH_REDIS_KEY_PREFIX: redis.prefix };
+    const { code, stdout, stderr } = tokenwatch(["explain", tokenFp], env);
+
+    assert.equal(code, 0, stderr);
+    assert.match(stdout, /revoked {12}yes \(decision MyxF3H-decision-0001\)\n/);
+    assert.equal(stdout.includes(":done"), false);
   } finally {
     await redis.dispose();
   }

@@ -76,12 +76,50 @@ test("replay reads every supported format from stdin", () => {
   assert.match(stderr, /rejected\s+0\n/);
 });
 
-test("an unknown --format is one clear sentence and exit code 2", () => {
-  const { code, stderr } = tokenwatch(["replay", "examples/gateway-logs.ndjson", "--format", "x"]);
+test("an unknown --format names the flag and the formats, one sentence and exit code 2", () => {
+  const { code, stderr } = tokenwatch([
+    "replay",
+    "examples/gateway-logs.ndjson",
+    "--format",
+    "nope",
+  ]);
 
   assert.equal(code, 2);
-  assert.match(stderr, /unknown format "x"; use one of canonical, kong/);
-  assert.doesNotMatch(stderr, /\n\s+at /, "no stack trace without --debug");
+  assert.equal(
+    stderr,
+    `tokenwatch: --format nope: unknown format; use one of ${FORMAT_NAMES.join(", ")}\n`,
+  );
+  assert.match(stderr, /one of canonical, kong, /);
+});
+
+test("a directory as replay input is one sentence with the fix and exit code 2", () => {
+  const dir = mkdtempSync(join(tmpdir(), "tw-input-"));
+
+  const { code, stderr } = tokenwatch(["replay", dir]);
+
+  assert.equal(code, 2);
+  assert.equal(
+    stderr,
+    `tokenwatch: replay input ${dir} is a directory; pass an NDJSON log file, or - to read stdin\n`,
+  );
+});
+
+test("replay logs a rejected line by file and line number, not topic and offset", () => {
+  const dir = mkdtempSync(join(tmpdir(), "tw-input-"));
+  const file = join(dir, "logs.ndjson");
+  writeFileSync(file, '{"ts": 1767225600000, "clientIp": "198.51.100.7"}\n\nnot json\n');
+
+  const { code, stderr } = tokenwatch(["replay", file, "-q"]);
+  const warning = stderr
+    .split("\n")
+    .filter((line) => line.startsWith("{"))
+    .map((line) => JSON.parse(line))
+    .find((entry) => entry.reason === "invalid_json");
+
+  assert.equal(code, 0, stderr);
+  assert.equal(warning.file, file);
+  assert.equal(warning.line, 3);
+  assert.equal("topic" in warning || "offset" in warning || "partition" in warning, false);
 });
 
 test("a broken rules directory stops replay with file, line and field", () => {
@@ -127,4 +165,42 @@ test("replay sets aside events from the future but not old ones", () => {
   assert.equal(code, 0);
   assert.match(stderr, /events\s+1 /);
   assert.match(stderr, /rejected\s+2 \(time_out_of_range=2\)/);
+});
+
+/** The built CLI run from a folder outside the repository, as after `npm install -g`. */
+function tokenwatchElsewhere(args: string[]) {
+  const env = { ...process.env };
+  delete env.TOKENWATCH_FINGERPRINT_KEY;
+  const cwd = mkdtempSync(join(tmpdir(), "tw-elsewhere-"));
+  const result = spawnSync(process.execPath, [MAIN, ...args], { cwd, env, encoding: "utf8" });
+  return { code: result.status, stdout: result.stdout, stderr: result.stderr };
+}
+
+test("replay run outside the repository uses the rules shipped in the package", () => {
+  const example = join(ROOT, "examples/gateway-logs.ndjson");
+
+  const { code, stdout, stderr } = tokenwatchElsewhere(["replay", example, "--json", "-q"]);
+
+  assert.equal(code, 0, stderr);
+  assert.equal(JSON.parse(stdout.trim()).action, "revoke");
+});
+
+test("rules validate run outside the repository validates the packaged rules", () => {
+  const { code, stdout, stderr } = tokenwatchElsewhere(["rules", "validate"]);
+
+  assert.equal(code, 0, stderr);
+  assert.match(stdout, /many-networks-short-window v\d+ .*rules\/.*\.yaml:\d+/);
+});
+
+test("a rules directory that does not exist is one sentence suggesting --rules, exit 2", () => {
+  const example = join(ROOT, "examples/gateway-logs.ndjson");
+
+  const { code, stderr } = tokenwatchElsewhere(["replay", example, "--rules", "/nonexistent"]);
+
+  assert.equal(code, 2);
+  assert.equal(
+    stderr.split("\n").slice(-2).join("\n"),
+    "tokenwatch: /nonexistent: the rule directory does not exist; " +
+      "pass --rules <dir> or set rules.dir\n",
+  );
 });

@@ -169,3 +169,64 @@ test("the loaded configuration is frozen all the way down", () => {
   assert.throws(() => brokers.push("x:1"), TypeError);
   assert.equal(config.server.port, DEFAULTS.server.port);
 });
+
+test("a variable that is not a number names the variable, its value and the key", () => {
+  const env = { TOKENWATCH_POLICY_REVOKE_SCORE: "abc" };
+
+  assert.throws(() => loadConfig(null, env), {
+    message: "TOKENWATCH_POLICY_REVOKE_SCORE=abc: policy.revokeScore expects a number",
+  });
+});
+
+test("a variable that is not a boolean names the variable and the values it takes", () => {
+  assert.throws(() => loadConfig(null, { TOKENWATCH_POLICY_DRY_RUN: "yes" }), {
+    message: "TOKENWATCH_POLICY_DRY_RUN=yes: policy.dryRun expects true or false (or 1 or 0)",
+  });
+});
+
+test("a variable's value out of range names the variable", () => {
+  const env = { TOKENWATCH_POLICY_REVOKE_SCORE: "5000" };
+
+  assertConfigError(() => loadConfig(null, env), "TOKENWATCH_POLICY_REVOKE_SCORE=5000: ");
+  assertConfigError(() => loadConfig(null, env), "policy.revokeScore: Too big");
+});
+
+test("a string variable's value is never echoed, since it may be a secret", () => {
+  const env = { TOKENWATCH_FINGERPRINT_KEY: "short-secret" };
+
+  assert.throws(
+    () => loadConfig(null, env),
+    (err: unknown) => {
+      assert.ok(err instanceof ConfigError);
+      assert.match(err.message, /TOKENWATCH_FINGERPRINT_KEY: identity\.fingerprintKey: Too small/);
+      assert.equal(err.message.includes("short-secret"), false);
+      return true;
+    },
+  );
+});
+
+test("yes for a boolean in the file says YAML 1.2 reads it as text, with the line", () => {
+  const file = yamlFile("# tokenwatch\npolicy:\n  revokeScore: 90\n  dryRun: yes\n");
+
+  assert.throws(() => loadConfig(file, {}), {
+    message:
+      `invalid configuration: ${file}:4, policy.dryRun: Invalid input: expected boolean, ` +
+      "received string; YAML 1.2 reads yes as text: write true or false",
+  });
+});
+
+test("an unknown key in the file is reported at its own line", () => {
+  const file = yamlFile("kafka:\n  clientId: tw\n  brokerz: [a:1]\n");
+
+  assertConfigError(() => loadConfig(file, {}), `${file}:3, kafka.brokerz: unknown key`);
+});
+
+test("every problem in the file is reported, each with its line", () => {
+  const file = yamlFile('redis:\n  url: "http://x"\nkafka:\n  brokers: ["not a broker"]\n');
+
+  assertConfigError(
+    () => loadConfig(file, {}),
+    `${file}:2, redis.url: must be a redis:// or rediss:// URL, or a unix socket path`,
+    `${file}:4, kafka.brokers[0]: must be host:port, e.g. kafka-1:9092`,
+  );
+});

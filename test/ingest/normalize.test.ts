@@ -188,3 +188,26 @@ test("normalize never throws, whatever it is given", () => {
     assert.equal(result.rejects.length, 1);
   }
 });
+
+test("a canonical record without ts is rejected as missing_time, not unknown_format", () => {
+  const { ts: _ts, ...record } = fixture("canonical");
+
+  const { events, rejects } = run(record);
+
+  assert.equal(events.length, 0);
+  assert.deepEqual(
+    rejects.map((reject) => [reject.reason, reject.format, reject.message]),
+    [["missing_time", "canonical", "record has no event time"]],
+  );
+});
+
+test("a canonical record without clientIp is rejected as missing_client_ip", () => {
+  const { clientIp: _clientIp, ...record } = fixture("canonical");
+
+  const { rejects } = run(record);
+
+  assert.deepEqual(
+    rejects.map((reject) => [reject.reason, reject.format, reject.message]),
+    [["missing_client_ip", "canonical", "record has no valid client IP"]],
+  );
+});

@@ -5,6 +5,7 @@ import { test } from "node:test";
 import { pino } from "pino";
 import { configSchema } from "../../src/config/schema.js";
 import type { Decision } from "../../src/decide/decision.js";
+import { DependencyError } from "../../src/errors.js";
 import { Fingerprinter } from "../../src/identity/fingerprint.js";
 import { Metrics } from "../../src/observe/metrics.js";
 import { buildPipeline } from "../../src/pipeline/build-pipeline.js";
@@ -249,4 +250,26 @@ test("nothing handed to the outputs holds a planted secret", async () => {
 
   const everything = JSON.stringify(outputs.received);
   assert.deepEqual(leakedSecrets(everything, PLANTED), []);
+});
+
+test("a batch retried after a store outage counts its messages once", async () => {
+  const { pipeline, store, metrics } = await setup();
+  const batch = sharedTokenBatch();
+  const observeMany = store.observeMany.bind(store);
+  let outages = 2;
+  store.observeMany = async (...args: Parameters<typeof observeMany>) => {
+    if (outages-- > 0) throw new DependencyError("STATE_UNAVAILABLE", "redis is down");
+    return observeMany(...args);
+  };
+
+  for (let attempt = 0; attempt < 3; attempt++) {
+    try {
+      await pipeline.processBatch(batch);
+    } catch (err) {
+      assert.ok(err instanceof DependencyError);
+    }
+  }
+  const [counted] = (await metrics.messagesIn.get()).values;
+
+  assert.equal(counted?.value, batch.length);
 });

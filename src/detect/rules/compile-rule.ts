@@ -1,4 +1,5 @@
 import type { ASTNode, Environment } from "@marcbachmann/cel-js";
+import type { RuleError } from "../../errors.js";
 import { STATISTICAL_DETECTORS } from "../detectors/registry.js";
 import { compileExceptions } from "./compile-exceptions.js";
 import {
@@ -62,6 +63,20 @@ function compileDetector(spec: RuleSpec, ctx: RuleContext, rulePath: Path): Rule
   }
 
   return { name: kind.name, params: parsed.data, check: kind.create(parsed.data) };
+}
+
+/**
+ * Every schema problem of one raw rule (`rules[index]` of a file), each
+ * with its line and field, so that a wrong type does not hide an unknown key.
+ * Empty when the rule has the shape of a rule; compiling may still fail.
+ */
+export function ruleSpecProblems(raw: unknown, ctx: RuleContext): RuleError[] {
+  const parsed = ruleSpecSchema.safeParse(raw);
+  if (parsed.success) return [];
+
+  const rawId = (raw as { id?: unknown } | null)?.id;
+  const where = { ruleId: typeof rawId === "string" ? rawId : null };
+  return ctx.source.schemaErrors(parsed.error.issues, ["rules", ctx.index], where, allowedKeys);
 }
 
 /**

@@ -2,8 +2,9 @@ import { readdir, readFile } from "node:fs/promises";
 import { join } from "node:path";
 import { RuleError } from "../../errors.js";
 import { createRuleEnvironment, RESERVED_NAMES } from "./cel-environment.js";
-import { compileRule } from "./compile-rule.js";
+import { compileRule, ruleSpecProblems } from "./compile-rule.js";
 import { type CompiledMacro, type MacroSpec, registerMacros } from "./macros.js";
+import { checkedRuleDir } from "./rule-dir.js";
 import type { CompiledRule, CompiledRuleSet } from "./rule-set.js";
 import { RuleSource } from "./rule-source.js";
 import { ALLOWED_KEYS, type RuleFileSpec, ruleFileSpecSchema } from "./rule-spec.js";
@@ -44,14 +45,14 @@ async function ruleFiles(dir: string): Promise<string[]> {
   }
 }
 
-async function parseFile(file: string): Promise<ParsedFile> {
+/** The file's lists, macros and raw rules, or every problem of its top level. */
+async function parseFile(file: string): Promise<ParsedFile | RuleError[]> {
   const source = RuleSource.parse(file, await readFile(file, "utf8"));
 
   const parsed = ruleFileSpecSchema.safeParse(source.data ?? {});
   if (!parsed.success) {
-    const [issue] = parsed.error.issues;
-    if (!issue) throw new Error("zod reported a failure without issues");
-    throw source.schemaError(issue, [], {}, (path) => (path.length ? null : ALLOWED_KEYS.file));
+    const allowed = (path: readonly PropertyKey[]) => (path.length ? null : ALLOWED_KEYS.file);
+    return source.schemaErrors(parsed.error.issues, [], {}, allowed);
   }
 
   return { source, spec: parsed.data };
@@ -102,8 +103,15 @@ function compileRules(
 
   for (const { source, spec } of files) {
     spec.rules.forEach((raw, index) => {
+      const context = { source, index, env, lists };
+      const shapeProblems = ruleSpecProblems(raw, context);
+      if (shapeProblems.length > 0) {
+        problems.push(...shapeProblems);
+        return;
+      }
+
       try {
-        const rule = compileRule(raw, { source, index, env, lists });
+        const rule = compileRule(raw, context);
         const first = byId.get(rule.id);
         if (first) {
           const reason = `duplicate rule id; first defined at ${first.file}:${first.line}`;
@@ -124,13 +132,17 @@ function compileRules(
 }
 
 /**
- * Compile every rule file of `dir`, collecting problems instead of
- * stopping at the first (what `tokenwatch rules validate` reports).
+ * Compile every rule file of `chosen` (or of the packaged rules, see
+ * rule-dir.ts), collecting problems instead of stopping at the first (what
+ * `tokenwatch rules validate` reports).
+ *
+ * @throws RuleError when the directory does not exist or cannot be read.
  */
-export async function compileRuleDir(dir: string): Promise<RuleDirResult> {
+export async function compileRuleDir(chosen: string): Promise<RuleDirResult> {
   const problems: RuleError[] = [];
   const files: ParsedFile[] = [];
 
+  const dir = checkedRuleDir(chosen);
   const paths = await ruleFiles(dir);
   if (paths.length === 0) {
     const reason = "no rule files (*.yaml) in the rule directory";
@@ -139,7 +151,9 @@ export async function compileRuleDir(dir: string): Promise<RuleDirResult> {
 
   for (const path of paths) {
     try {
-      files.push(await parseFile(path));
+      const parsed = await parseFile(path);
+      if (Array.isArray(parsed)) problems.push(...parsed);
+      else files.push(parsed);
     } catch (err) {
       if (!(err instanceof RuleError)) throw err;
       problems.push(err);

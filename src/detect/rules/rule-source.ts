@@ -1,6 +1,7 @@
 import { type Document, isMap, isScalar, LineCounter, type Node, parseDocument } from "yaml";
 import type { z } from "zod";
 import { RuleError } from "../../errors.js";
+import { closestKey } from "./closest-key.js";
 
 type Path = readonly PropertyKey[];
 
@@ -94,9 +95,9 @@ export class RuleSource {
   }
 
   /**
-   * A RuleError for the first zod issue. `base` is the path of the value
-   * that was validated (e.g. `["rules", 2]`); `allowedKeys` is quoted when
-   * the issue is an unknown key, so the message says what would be valid.
+   * A RuleError for one zod issue. `base` is the path of the value that was
+   * validated (e.g. `["rules", 2]`); `allowedKeys` is quoted when the issue
+   * is an unknown key, so the message says what would be valid.
    */
   schemaError(
     issue: z.core.$ZodIssue,
@@ -104,23 +105,59 @@ export class RuleSource {
     where: RuleLocation,
     allowedKeys: (path: Path) => readonly string[] | null,
   ): RuleError {
-    const path = [...base, ...issue.path];
-    const field = (local: Path) => fieldName(local) || null;
+    const [first] = this.schemaErrors([issue], base, where, allowedKeys);
+    if (!first) throw new Error("a zod issue gave no RuleError");
+    return first;
+  }
 
-    if (issue.code === "unrecognized_keys") {
-      const key = String(issue.keys[0]);
+  /**
+   * One RuleError per problem of the validated value, each unknown key its
+   * own. An unknown key close to an allowed one is reported with that key as
+   * the likely fix, and what follows from the typo alone (the key it was
+   * meant to be "is required") is left out: `mod:` is one problem, not two.
+   */
+  schemaErrors(
+    issues: readonly z.core.$ZodIssue[],
+    base: Path,
+    where: RuleLocation,
+    allowedKeys: (path: Path) => readonly string[] | null,
+  ): RuleError[] {
+    const errors: RuleError[] = [];
+    // Keys the typos were meant to be, and the objects holding those typos.
+    const meant = new Set<string>();
+    const meantIn = new Set<string>();
+
+    for (const issue of issues) {
+      if (issue.code !== "unrecognized_keys") continue;
       const allowed = allowedKeys(issue.path);
-      const hint = allowed ? `; allowed keys: ${allowed.join(", ")}` : "";
-      const name = field([...issue.path, key]);
-      return this.errorAtLine(this.lineOfKey(path, key), `unknown key${hint}`, {
-        ...where,
-        field: name,
-      });
+      for (const key of issue.keys.map(String)) {
+        const guess = allowed ? closestKey(key, allowed) : null;
+        if (guess) meant.add(fieldName([...issue.path, guess]));
+        if (guess) meantIn.add(fieldName(issue.path));
+        const hint = guess
+          ? `; did you mean "${guess}"?`
+          : allowed
+            ? `; allowed keys: ${allowed.join(", ")}`
+            : "";
+        const line = this.lineOfKey([...base, ...issue.path], key);
+        const field = fieldName([...issue.path, key]) || null;
+        errors.push(this.errorAtLine(line, `unknown key "${key}"${hint}`, { ...where, field }));
+      }
     }
 
-    const missing = this.#node(path) === undefined && issue.code !== "custom";
-    const reason = missing ? "is required" : issue.message;
-    return this.error(path, reason, { ...where, field: field(issue.path) });
+    for (const issue of issues) {
+      if (issue.code === "unrecognized_keys") continue;
+      const path = [...base, ...issue.path];
+      const field = fieldName(issue.path) || null;
+      const absent = this.#node(path) === undefined;
+      // A refinement of an object with a typo in it ("needs one of cidrs, …") is the typo again.
+      if (absent && field !== null && meant.has(field)) continue;
+      if (issue.code === "custom" && meantIn.has(fieldName(issue.path))) continue;
+      const reason = absent && issue.code !== "custom" ? "is required" : issue.message;
+      errors.push(this.error(path, reason, { ...where, field }));
+    }
+
+    return errors.sort((a, b) => (a.line ?? 0) - (b.line ?? 0));
   }
 
   #node(path: Path): Node | undefined {

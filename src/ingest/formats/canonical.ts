@@ -17,6 +17,27 @@ import { hostWithoutPort, mergeKeys, splitTarget } from "./target.js";
 import { timestampAt } from "./time.js";
 
 /**
+ * camelCase fields of the canonical event. `clientIp` alone identifies the
+ * shape, since no supported gateway writes that name; `ts` is too common a
+ * name on its own, so it needs one of these beside it. AWS API Gateway
+ * writes `requestId` and may write `userAgent`, but never `ts` (its time is
+ * `requestTime`). Either way a canonical record missing one required field
+ * is still read as canonical, and rejected as `missing_time` or
+ * `missing_client_ip` rather than `unknown_format`.
+ */
+const CANONICAL_ONLY = [
+  "latencyMs",
+  "userAgent",
+  "forwardedFor",
+  "queryKeys",
+  "routeId",
+  "serviceId",
+  "consumerId",
+  "credentialId",
+  "requestId",
+] as const;
+
+/**
  * tokenwatch's own event JSON: the fields of `CanonicalEvent` by the same
  * names (`ts`, `clientIp`, `method`, `path`, `status`, `latencyMs`, ...), as
  * written by the traffic simulator and by operators who transform logs
@@ -32,7 +53,8 @@ export const canonicalFormat: GatewayFormat = {
   name: "canonical",
 
   matches(record) {
-    return hasField(record, "ts") && hasField(record, "clientIp");
+    if (hasField(record, "clientIp")) return true;
+    return hasField(record, "ts") && CANONICAL_ONLY.some((name) => hasField(record, name));
   },
 
   parse(record) {

@@ -16,7 +16,7 @@ import { tykFormat } from "./tyk.js";
  * top-level keys; the first format that matches parses the record. The order
  * puts the most specific signatures first:
  *
- * 1. canonical — `ts` and `clientIp` (camelCase, no gateway writes both);
+ * 1. canonical — `clientIp`, or `ts` with another canonical camelCase field (no gateway does);
  * 2. kong — a `request` object with `started_at`, `latencies` or `upstream_uri`;
  * 3. apisix — numeric `start_time`, a `request` object, `client_ip`/`route_id`;
  * 4. tyk — `api_id` with `ip_address`, `api_key` or `raw_request`;

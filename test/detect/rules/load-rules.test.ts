@@ -104,16 +104,29 @@ test("an unknown key in a rule names the rule, the key and its line", async () =
   assert.equal(err.line, 21);
   assert.equal(err.ruleId, "second");
   assert.equal(err.field, "cooldwon");
-  assert.match(err.message, /unknown key; allowed keys: id, version, description/);
+  assert.match(err.message, /unknown key "cooldwon"; did you mean "cooldown"\?$/);
+});
+
+test("an unknown key close to no allowed key lists the allowed keys", async () => {
+  const { err } = await loadError({ "a.yaml": ruleFile(rule("paint", { colour: "red" })) });
+
+  assert.equal(err.field, "colour");
+  assert.match(err.message, /unknown key "colour"; allowed keys: id, version, description/);
 });
 
 test("an unknown top-level key fails with the allowed keys", async () => {
-  const { err } = await loadError({ "a.yaml": "version: 1\nrulez: []\n" });
+  const { err } = await loadError({ "a.yaml": "version: 1\nalerts: []\n" });
 
   assert.equal(err.line, 2);
-  assert.equal(err.field, "rulez");
+  assert.equal(err.field, "alerts");
   assert.equal(err.ruleId, null);
   assert.match(err.message, /allowed keys: version, lists, macros, rules/);
+});
+
+test("a misspelt top-level key suggests the key it was meant to be", async () => {
+  const { err } = await loadError({ "a.yaml": "version: 1\nrulez: []\n" });
+
+  assert.match(err.message, /a\.yaml:2, field rulez: unknown key "rulez"; did you mean "rules"\?$/);
 });
 
 test("an unknown key inside an exception is located in the exception", async () => {
@@ -122,7 +135,7 @@ test("an unknown key inside an exception is located in the exception", async () 
 
   assert.equal(err.line, 14);
   assert.equal(err.field, "exceptions[0].cidr");
-  assert.match(err.message, /allowed keys: name, cidrs, asns/);
+  assert.match(err.message, /unknown key "cidr"; did you mean "cidrs"\?$/);
 });
 
 test("a missing required field is reported on the rule's line", async () => {

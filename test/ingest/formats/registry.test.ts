@@ -44,3 +44,15 @@ test("detection never throws on odd values", () => {
 
   assert.doesNotThrow(() => detectFormat(odd));
 });
+
+test("a canonical record missing ts or clientIp is still detected as canonical", () => {
+  const { ts: _ts, ...withoutTime } = fixture("canonical");
+  const { clientIp: _clientIp, ...withoutClient } = fixture("canonical");
+
+  assert.equal(detectFormat(withoutTime)?.name, "canonical");
+  assert.equal(detectFormat(withoutClient)?.name, "canonical");
+});
+
+test("a bare ts is not enough to take a record for canonical", () => {
+  assert.equal(detectFormat({ ts: 1717171717000, level: "info", msg: "started" }), null);
+});
