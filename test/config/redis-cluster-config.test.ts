@@ -51,7 +51,10 @@ test("a cluster node written as a URL fails and names the key and the expected f
     () => loadConfig(null, { TOKENWATCH_REDIS_CLUSTER_NODES: "redis://10.0.0.5:6379" }),
     (err: unknown) => {
       assert.ok(err instanceof ConfigError);
-      assert.match(err.message, /redis\.cluster\.nodes\.0: expected "host:port"/);
+      assert.match(
+        err.message,
+        /TOKENWATCH_REDIS_CLUSTER_NODES: redis\.cluster\.nodes\[0\]: expected "host:port"/,
+      );
       return true;
     },
   );
