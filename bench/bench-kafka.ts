@@ -6,8 +6,8 @@
 import { randomBytes } from "node:crypto";
 import type { Kafka, Message } from "kafkajs";
 import { configSchema } from "../src/config/schema.js";
-import { sharedGeoIp } from "../src/enrich/geo-ip.js";
-import { Geography, NETWORKS } from "../src/simulate/geography.js";
+import { type GeoIp, sharedGeoIp } from "../src/enrich/geo-ip.js";
+import { Geography, NETWORKS, type NetworkSpec } from "../src/simulate/geography.js";
 import { Prng } from "../src/simulate/prng.js";
 
 const USER_AGENTS = [
@@ -34,15 +34,17 @@ const BENCH_NETWORKS = NETWORKS.filter((network) => network.kind !== "vpn");
  */
 export function eventFactory(tokens: number): (i: number, ts?: number) => string {
   const rng = Prng.derive("tokenwatch-bench", tokens);
-  const geography = new Geography(sharedGeoIp(configSchema.parse({}).enrich));
+  const geo = sharedGeoIp(configSchema.parse({}).enrich);
+  const geography = new Geography(geo);
   const secrets = Array.from({ length: tokens }, () => randomBytes(24).toString("base64url"));
   const homes: string[] = [];
   const phones: string[] = [];
   for (let t = 0; t < tokens; t++) {
     const home = rng.pick(BENCH_NETWORKS);
     const carriers = BENCH_NETWORKS.filter((n) => n.country === home.country);
-    homes.push(geography.address(home, rng));
-    phones.push(geography.address(rng.pick(carriers), rng));
+    const homeIp = geography.address(home, rng);
+    homes.push(homeIp);
+    phones.push(nearbyAddress(homeIp, carriers, geography, geo, rng));
   }
   return (i, ts = Date.now()) => {
     const t = i % tokens;
@@ -68,6 +70,28 @@ export function eventFactory(tokens: number): (i: number, ts?: number) => string
       upstream: "10.0.3.7:8080",
     });
   };
+}
+
+/**
+ * An address of one of `carriers` that geo-IP places in the same city as
+ * `home` (or the home address itself): a phone beside its owner's laptop,
+ * not an impossible journey, so the rules fire as rarely as on real traffic.
+ */
+function nearbyAddress(
+  home: string,
+  carriers: readonly NetworkSpec[],
+  geography: Geography,
+  geo: GeoIp,
+  rng: Prng,
+): string {
+  const at = geo.lookup(home).location;
+  for (let attempt = 0; attempt < 20; attempt++) {
+    const candidate = geography.address(rng.pick(carriers), rng);
+    const there = geo.lookup(candidate).location;
+    if (!at || !there) continue;
+    if (Math.abs(at.lat - there.lat) < 0.5 && Math.abs(at.lon - there.lon) < 0.5) return candidate;
+  }
+  return home;
 }
 
 /** Fill `topic` with `count` events as fast as the producer goes. */

@@ -45,9 +45,11 @@ async function main() {
   const redis = await connectRedis(config.redis.url);
   const store = new RedisTokenStateStore(redis, config.state, prefix, { quitOnClose: false });
   let decisions = 0;
+  const byRule = new Map<string, number>();
   const outputs = {
     async deliver(effects: BatchEffects) {
       decisions += effects.decisions.length;
+      for (const d of effects.decisions) byRule.set(d.ruleId, (byRule.get(d.ruleId) ?? 0) + 1);
     },
   };
   const pipeline = await buildPipeline({
@@ -89,6 +91,7 @@ async function main() {
       nodeCpuSecondsPerMillion: Number((((cpu.user + cpu.system) / 1e6 / EVENTS) * 1e6).toFixed(1)),
       redisCpuSecondsPerMillion: Number(((redisSeconds / EVENTS) * 1e6).toFixed(1)),
       decisions,
+      byRule: Object.fromEntries(byRule),
     }),
   );
   await deleteKeys(redis, prefix);
