@@ -7,13 +7,16 @@
  *   3. the full tokenwatch pipeline (real Redis, Kafka outputs) catching up;
  *   4. the full pipeline fed at a fixed rate: event → decision latency;
  *   5. Redis memory per active token (bench/state-memory.ts, 100,000 tokens);
- *   6. CPU seconds per million events of phase 3.
+ *   6. CPU seconds per million events of phase 3;
+ *   7. the pipeline without Kafka (bench/in-process-run.ts) with the default
+ *      rules and with `--extra-rules` more, to show what a loaded rule costs.
  *
  * Prints a table and writes bench/results/latest.json. Needs the services of
  * scripts/services.sh. Sized for a few minutes on 2 cores:
  *
  *   npm run bench -- [--events 200000] [--tokens 20000] [--partitions 6]
- *     [--latency-seconds 20] [--memory-tokens 100000]
+ *     [--latency-seconds 20] [--memory-tokens 100000] [--rules-events 30000]
+ *     [--extra-rules 200]
  */
 import { spawnSync } from "node:child_process";
 import { mkdirSync, writeFileSync } from "node:fs";
@@ -32,6 +35,8 @@ import { connectRedis } from "../src/state/redis-client.js";
 import { RedisTokenStateStore } from "../src/state/redis-store.js";
 import { deleteKeys } from "../test/support/secrets.js";
 import { countConsumed, eventFactory, produceAll, producePaced } from "./bench-kafka.js";
+import { runInProcess } from "./in-process-run.js";
+import { manyRulesDir } from "./many-rules.js";
 
 const { values } = parseArgs({
   options: {
@@ -40,6 +45,8 @@ const { values } = parseArgs({
     partitions: { type: "string", default: "6" },
     "latency-seconds": { type: "string", default: "20" },
     "memory-tokens": { type: "string", default: "100000" },
+    "rules-events": { type: "string", default: "30000" },
+    "extra-rules": { type: "string", default: "200" },
     brokers: { type: "string", default: "127.0.0.1:9092" },
     redis: { type: "string", default: "redis://127.0.0.1:6379" },
   },
@@ -179,10 +186,35 @@ function phaseMemory() {
     { encoding: "utf8" },
   );
   const perToken = /per token\s+(\d+) B/.exec(result.stdout)?.[1];
+  const usage = /sum\s+(\d+) B/.exec(result.stdout)?.[1];
   return {
     output: result.stdout.trim(),
-    bytesPerToken: perToken ? Number(perToken.replace(/,/g, "")) : null,
+    bytesPerToken: perToken ? Number(perToken) : null,
+    memoryUsagePerToken: usage ? Number(usage) : null,
   };
+}
+
+async function redisVersion(): Promise<string | null> {
+  const redis = await connectRedis(values.redis);
+  const info = await redis.info("server");
+  redis.disconnect();
+  return /redis_version:(\S+)/.exec(info)?.[1] ?? null;
+}
+
+/** Phase 7: the same events through the pipeline alone, default rules vs many more. */
+async function phaseRules() {
+  const options = {
+    events: Number(values["rules-events"]),
+    tokens: TOKENS,
+    batch: 1000,
+    redisUrl: values.redis,
+  };
+  const defaults = await runInProcess(options);
+  const many = await runInProcess({
+    ...options,
+    rulesDir: manyRulesDir("rules", Number(values["extra-rules"])),
+  });
+  return { defaults, many };
 }
 
 async function main() {
@@ -211,12 +243,22 @@ async function main() {
   console.error(`full pipeline: ${full.rate.toFixed(0)} ev/s`);
   const latency = await phaseLatency(Math.round(full.rate / 2));
   console.error(`latency at ${latency.rate} ev/s: p50 ${latency.p50} ms, p99 ${latency.p99} ms`);
+  const rules = await phaseRules();
+  console.error(
+    `rules: ${rules.defaults.rules} → ${rules.defaults.rate} ev/s, ` +
+      `${rules.many.rules} → ${rules.many.rate} ev/s (no Kafka)`,
+  );
   const memory = phaseMemory();
 
   const result = {
     when: new Date().toISOString(),
     machine: { cpus: cpus().length, model: cpus()[0]?.model, memoryGiB: totalmem() / 2 ** 30 },
-    versions: { node: process.version, kafka: "3.9.1 (KRaft)", kafkajs: "2.2.4" },
+    versions: {
+      node: process.version,
+      kafka: "3.9.1 (KRaft)",
+      kafkajs: "2.2.4",
+      redis: await redisVersion(),
+    },
     events: EVENTS,
     tokens: TOKENS,
     partitions: PARTITIONS,
@@ -228,6 +270,8 @@ async function main() {
     cpuSecondsPerMillion: Number(full.cpuPerMillion.toFixed(1)),
     latency,
     redisBytesPerToken: memory.bytesPerToken,
+    redisMemoryUsagePerToken: memory.memoryUsagePerToken,
+    rules,
   };
 
   const rows = [
@@ -238,6 +282,15 @@ async function main() {
     [`latency @ ${latency.rate} ev/s`, `p50 ${latency.p50} ms, p99 ${latency.p99} ms`],
     ["CPU s per million events", String(result.cpuSecondsPerMillion)],
     ["Redis bytes per active token", String(result.redisBytesPerToken)],
+    ["  of which MEMORY USAGE", String(result.redisMemoryUsagePerToken)],
+    [
+      `${rules.defaults.rules} rules (no Kafka)`,
+      `${rules.defaults.rate} ev/s, ${rules.defaults.nodeCpuSecondsPerMillion} CPU s/M`,
+    ],
+    [
+      `${rules.many.rules} rules (no Kafka)`,
+      `${rules.many.rate} ev/s, ${rules.many.nodeCpuSecondsPerMillion} CPU s/M`,
+    ],
   ];
   for (const [name, value] of rows) console.log(`${(name ?? "").padEnd(32)} ${value}`);
 
