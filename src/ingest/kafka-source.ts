@@ -1,3 +1,4 @@
+import { AsyncLocalStorage } from "node:async_hooks";
 import { type Consumer, type EachBatchPayload, type Kafka, logLevel } from "kafkajs";
 import type { Logger } from "pino";
 import type { Config } from "../config/schema.js";
@@ -23,6 +24,15 @@ const TOPIC_RETRY_MS = 1_000;
 const TOPIC_PENDING = new Set(["UNKNOWN_TOPIC_OR_PARTITION", "LEADER_NOT_AVAILABLE"]);
 
 /**
+ * Partitions whose batches run at the same time. One batch at a time leaves
+ * the process idle while Redis runs the batch's scripts and Redis idle while
+ * the process decodes and detects; with a few in flight the two overlap.
+ * Batches of one partition still run one after another, in offset order,
+ * which is all the state's idempotency (offsets per partition) relies on.
+ */
+const PARTITIONS_CONCURRENTLY = 3;
+
+/**
  * The Kafka side of `tokenwatch run`: a consumer group member that feeds each
  * fetched batch through the pipeline and commits the batch's offsets only
  * after the pipeline resolved, i.e. after state was written and the outputs
@@ -39,8 +49,8 @@ export class KafkaSource {
   private readonly stopped: Promise<void>;
   private wakeOnStop: () => void = () => {};
   private readonly heartbeatMs: number;
-  /** The batch being processed; kafkajs hands this consumer one batch at a time. */
-  private current: EachBatchPayload | null = null;
+  /** The batch whose pipeline call is running, for `deliverWithRetry` (several run at once). */
+  private readonly current = new AsyncLocalStorage<EachBatchPayload>();
 
   constructor(
     kafka: Kafka,
@@ -82,6 +92,7 @@ export class KafkaSource {
     await this.consumer.run({
       autoCommit: false,
       eachBatchAutoResolve: false,
+      partitionsConsumedConcurrently: PARTITIONS_CONCURRENTLY,
       eachBatch: (payload) => this.handleBatch(payload),
     });
     this.log.info({ topics: this.config.topics, groupId: this.config.groupId }, "consuming");
@@ -144,10 +155,7 @@ export class KafkaSource {
     }));
     const lastOffset = batch.lastOffset();
 
-    this.current = payload;
-    const done = await this.processWithRetry(messages, payload).finally(() => {
-      this.current = null;
-    });
+    const done = await this.current.run(payload, () => this.processWithRetry(messages, payload));
     if (!done) return;
 
     payload.resolveOffset(lastOffset);
@@ -204,7 +212,7 @@ export class KafkaSource {
    * country — would not fire again, so the decision would be lost.
    */
   async deliverWithRetry(deliver: () => Promise<void>): Promise<void> {
-    const payload = this.current;
+    const payload = this.current.getStore();
     let delay = RETRY_MIN_MS;
     for (;;) {
       try {
