@@ -37,7 +37,7 @@ test("an unreadable rule directory stops start-up with exit code 2", async () =>
   const service = run({ TOKENWATCH_RULES_DIR: "/nonexistent/rules" });
 
   assert.equal(await service.exited(15_000), 2);
-  assert.match(service.output(), /cannot read the rule directory/);
+  assert.match(service.output(), /the rule directory does not exist; pass --rules/);
 });
 
 test("an unreachable broker ends the process with exit code 1 instead of leaving it up", async () => {
