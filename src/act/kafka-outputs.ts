@@ -1,4 +1,10 @@
-import type { Kafka, Message, Producer } from "kafkajs";
+import {
+  type Kafka,
+  type Message,
+  Partitioners,
+  type Producer,
+  type ProducerConfig,
+} from "kafkajs";
 import type { Logger } from "pino";
 import type { Config } from "../config/schema.js";
 import type { Decision } from "../decide/decision.js";
@@ -15,6 +21,20 @@ import { buildRevocationEvent } from "./revocation-event.js";
 import { plainRevocations, type RevocationSigner } from "./revocation-signer.js";
 
 type TopicMessages = { topic: string; messages: Message[] };
+
+/**
+ * How every tokenwatch producer publishes (the service's outputs and the
+ * override commands): idempotent with one request in flight, so a retried
+ * send neither duplicates nor reorders records; and the Java client's
+ * murmur2 partitioner, chosen explicitly, so records keyed by a token's
+ * fingerprint (a revocation, later its withdrawal) land in one partition in
+ * order, the same one a Java or librdkafka producer would pick.
+ */
+export const OUTPUT_PRODUCER: ProducerConfig = {
+  idempotent: true,
+  maxInFlightRequests: 1,
+  createPartitioner: Partitioners.DefaultPartitioner,
+};
 
 /**
  * Publishes a batch's effects, in two steps:
@@ -54,11 +74,7 @@ export class KafkaOutputs implements Outputs {
       revocations?: Pick<Config["revocations"], "issuer">;
     } = {},
   ) {
-    this.producer = kafka.producer({
-      idempotent: true,
-      maxInFlightRequests: 1,
-      allowAutoTopicCreation: true,
-    });
+    this.producer = kafka.producer({ ...OUTPUT_PRODUCER, allowAutoTopicCreation: true });
     this.signer = options.signer ?? plainRevocations;
     this.targets = options.targets ?? null;
     this.audit = options.audit ?? { topic: null, log: false };

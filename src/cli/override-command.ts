@@ -3,6 +3,7 @@ import { Kafka, logLevel } from "kafkajs";
 import { overrideAuditRecord } from "../act/audit-record.js";
 import { DecisionLedger } from "../act/decision-ledger.js";
 import { Denylist } from "../act/denylist.js";
+import { OUTPUT_PRODUCER } from "../act/kafka-outputs.js";
 import { createRevocationSigner } from "../act/revocation-signer.js";
 import { buildWithdrawalEvent } from "../act/revocation-withdrawal.js";
 import { loadConfig } from "../config/load-config.js";
@@ -170,7 +171,7 @@ async function withClients<T>(
     brokers: [...config.kafka.brokers],
     logLevel: logLevel.NOTHING,
   });
-  const producer = kafka.producer({ idempotent: true, maxInFlightRequests: 1 });
+  const producer = kafka.producer(OUTPUT_PRODUCER);
   try {
     await producer.connect();
     const send: Send = async (topic, key, value) => {
