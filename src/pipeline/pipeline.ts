@@ -99,7 +99,6 @@ export class Pipeline {
     const { events, rejects } = this.normalizeAll(messages);
     const withToken = events.filter((event): event is TokenEvent => event.token !== null);
     const withoutToken = events.length - withToken.length;
-    if (withoutToken > 0) this.deps.metrics.eventsWithoutToken.inc(withoutToken);
 
     const enriched = withToken.map((event) => this.deps.enricher.facts(event));
     const counted = this.deps.sharedEgress
@@ -107,14 +106,13 @@ export class Pipeline {
       : enriched;
     const windows = await this.observe(withToken, counted);
     const duplicates = windows.filter((window) => window.duplicate).length;
-    if (duplicates > 0) this.deps.metrics.duplicates.inc(duplicates);
 
     const decisions = await this.decideAll(withToken, windows, enriched);
     const guardAlerts = await this.guardAlerts(withToken);
     await this.deps.outputs.deliver({ decisions, rejects, guardAlerts });
     await this.confirmRevocations(decisions);
     // Counted once the batch went through: a batch retried after a Redis outage is read again.
-    this.deps.metrics.messagesIn.inc(messages.length);
+    this.countBatch(messages.length, events, rejects, withoutToken, duplicates);
 
     return {
       events: events.length,
@@ -131,7 +129,7 @@ export class Pipeline {
     events: CanonicalEvent[];
     rejects: RejectedInput[];
   } {
-    const { normalizer, metrics, log } = this.deps;
+    const { normalizer, log } = this.deps;
     const events: CanonicalEvent[] = [];
     const rejects: RejectedInput[] = [];
 
@@ -140,12 +138,8 @@ export class Pipeline {
 
       const { stream, partition, offset } = message;
       const result = normalizer.normalize(message.value, { stream, partition, offset });
-      for (const event of result.events) {
-        metrics.eventsIn.inc({ format: event.format });
-        events.push(event);
-      }
+      events.push(...result.events);
       for (const reject of result.rejects) {
-        metrics.eventsRejected.inc({ reason: reject.reason });
         const { source } = reject;
         const where =
           this.deps.input === "file"
@@ -156,6 +150,26 @@ export class Pipeline {
       }
     }
     return { events, rejects, decisions: [] };
+  }
+
+  /**
+   * The batch's input counters, incremented once its effects are delivered,
+   * so that a batch re-run after a failure (Redis down) does not count its
+   * messages, events and rejects again: rates and the rejected share stay true.
+   */
+  private countBatch(
+    messages: number,
+    events: readonly CanonicalEvent[],
+    rejects: readonly RejectedInput[],
+    withoutToken: number,
+    duplicates: number,
+  ): void {
+    const { metrics } = this.deps;
+    metrics.messagesIn.inc(messages);
+    for (const event of events) metrics.eventsIn.inc({ format: event.format });
+    for (const reject of rejects) metrics.eventsRejected.inc({ reason: reject.reason });
+    if (withoutToken > 0) metrics.eventsWithoutToken.inc(withoutToken);
+    if (duplicates > 0) metrics.duplicates.inc(duplicates);
   }
 
   /** Alerts the guards raised in this batch: the policy's (storms) and the closed loop's. */

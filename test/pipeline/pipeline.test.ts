@@ -252,9 +252,9 @@ test("nothing handed to the outputs holds a planted secret", async () => {
   assert.deepEqual(leakedSecrets(everything, PLANTED), []);
 });
 
-test("a batch retried after a store outage counts its messages once", async () => {
+test("a batch retried after a store outage counts its messages, events and rejects once", async () => {
   const { pipeline, store, metrics } = await setup();
-  const batch = sharedTokenBatch();
+  const batch = [...sharedTokenBatch(), ...messages(["{not json"], 100)];
   const observeMany = store.observeMany.bind(store);
   let outages = 2;
   store.observeMany = async (...args: Parameters<typeof observeMany>) => {
@@ -270,6 +270,12 @@ test("a batch retried after a store outage counts its messages once", async () =
     }
   }
   const [counted] = (await metrics.messagesIn.get()).values;
+  const events = (await metrics.eventsIn.get()).values.reduce((sum, v) => sum + v.value, 0);
+  const rejected = (await metrics.eventsRejected.get()).values.find(
+    (v) => v.labels.reason === "invalid_json",
+  );
 
   assert.equal(counted?.value, batch.length);
+  assert.equal(events, batch.length - 1);
+  assert.equal(rejected?.value, 1);
 });
