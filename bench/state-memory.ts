@@ -38,7 +38,6 @@ const MINUTE = 60_000;
 const NOW = Date.UTC(2024, 0, 15, 10, 0, 0);
 
 const CONFIG: StateConfig = {
-  backend: "redis",
   ttlMs: 7 * 24 * 60 * MINUTE,
   maxNetworks: 64,
   maxUserAgents: 16,

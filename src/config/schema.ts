@@ -128,7 +128,6 @@ const inputSchema = z
 
 const stateSchema = z
   .strictObject({
-    backend: z.enum(["redis", "memory"]).default("redis"),
     /** How long a token's state lives after its last request. */
     ttlMs: durationMs.default(7 * DAY),
     /** At most this many distinct networks / user agents are remembered per token. */

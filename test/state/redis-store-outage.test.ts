@@ -46,7 +46,7 @@ describe("redis store when the server restarts or goes away", () => {
     const socket = join(directory, "redis.sock");
     server = await startPrivateRedis(socket);
     client = await connectRedis(socket, { timeoutMs: 500 });
-    store = new RedisTokenStateStore(client, { ...DEFAULT_CONFIG, backend: "redis" }, "tw:");
+    store = new RedisTokenStateStore(client, DEFAULT_CONFIG, "tw:");
   });
 
   after(async () => {

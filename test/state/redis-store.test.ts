@@ -12,7 +12,7 @@ import { dumpRedis, leakedSecrets } from "../support/secrets.js";
 import { DEFAULT_CONFIG, HOUR, MINUTE, obs, T0 } from "./contract/contract-support.js";
 import { REDIS_URL, redisStoreUnderTest, uniquePrefix } from "./redis-fixture.js";
 
-const CONFIG: StateConfig = { ...DEFAULT_CONFIG, backend: "redis", ttlMs: 2 * HOUR };
+const CONFIG: StateConfig = { ...DEFAULT_CONFIG, ttlMs: 2 * HOUR };
 const RAW_TOKEN = "eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiJhbGljZSJ9.planted-secret-signature";
 const FP = createHmac("sha256", "test-fingerprint-key")
   .update(RAW_TOKEN)

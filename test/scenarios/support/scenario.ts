@@ -75,7 +75,7 @@ export class Scenario {
   ) {}
 
   static async open(kind: StoreKind, overrides: Record<string, unknown> = {}): Promise<Scenario> {
-    const config = configSchema.parse({ ...overrides, state: { backend: kind } });
+    const config = configSchema.parse(overrides);
     const fixture =
       kind === "redis"
         ? await redisStoreUnderTest(config.state)

@@ -17,7 +17,6 @@ export const HOUR = 60 * MINUTE;
 export const T0 = Date.UTC(2024, 0, 15, 10, 0, 0);
 
 export const DEFAULT_CONFIG: StateConfig = {
-  backend: "memory",
   ttlMs: 7 * 24 * HOUR,
   maxNetworks: 64,
   maxUserAgents: 16,
