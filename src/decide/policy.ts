@@ -18,13 +18,18 @@ type TokenEvent = CanonicalEvent & { readonly token: NonNullable<CanonicalEvent[
 
 /** Turns one event's findings into at most one decision, applying the guards. */
 export interface DecisionPolicy {
+  /**
+   * @param alerts where guard alerts this decision raises (a revocation
+   *   storm) are added. Each batch passes its own list: batches of several
+   *   partitions run at once, and an alert must travel with the batch that
+   *   raised it, since only that batch's commit makes the alert durable.
+   */
   decide(
     event: TokenEvent,
     findings: readonly Finding[],
     enrichment?: EventEnrichment,
+    alerts?: GuardAlert[],
   ): Promise<Decision | null>;
-  /** Guard alerts raised since the last call (a revocation storm), handed to the outputs. */
-  takeGuardAlerts?(): GuardAlert[];
 }
 
 /** The guards beyond `policy.*`: allowlists and the revocation budget. */
@@ -60,7 +65,6 @@ export class GuardedPolicy implements DecisionPolicy {
   private readonly allowlist: Allowlist;
   private readonly budget: RevocationBudget;
   private readonly budgetClock: (event: TokenEvent) => number;
-  private pendingAlerts: GuardAlert[] = [];
 
   constructor(
     private readonly store: TokenStateStore,
@@ -79,16 +83,11 @@ export class GuardedPolicy implements DecisionPolicy {
     this.budgetClock = guards.budgetClock ?? ((event) => event.ts);
   }
 
-  takeGuardAlerts(): GuardAlert[] {
-    const alerts = this.pendingAlerts;
-    this.pendingAlerts = [];
-    return alerts;
-  }
-
   async decide(
     event: TokenEvent,
     findings: readonly Finding[],
     enrichment?: EventEnrichment,
+    alerts: GuardAlert[] = [],
   ): Promise<Decision | null> {
     const fp = event.token.fingerprint;
     const id = decisionId(fp, event.source);
@@ -113,7 +112,14 @@ export class GuardedPolicy implements DecisionPolicy {
     const primary = highestScore(risk.decisive);
     const requested = risk.action;
     const riskScore = risk.score;
-    const outcome = await this.guard(event, requested, risk.enforceableScore, id, enrichment);
+    const outcome = await this.guard(
+      event,
+      requested,
+      risk.enforceableScore,
+      id,
+      enrichment,
+      alerts,
+    );
     if (outcome === "delivered") return null;
     const { action, guard } = outcome;
 
@@ -143,6 +149,7 @@ export class GuardedPolicy implements DecisionPolicy {
     enforceableScore: number,
     id: string,
     enrichment: EventEnrichment | undefined,
+    alerts: GuardAlert[],
   ): Promise<{ action: RuleAction; guard: string | null } | "delivered"> {
     if (requested === "alert") return { action: requested, guard: null };
 
@@ -159,7 +166,7 @@ export class GuardedPolicy implements DecisionPolicy {
       this.metrics.revocations.inc({ outcome: "dry_run" });
       return { action: "alert", guard: "dry_run" };
     }
-    return this.claimWithinBudget(event, id);
+    return this.claimWithinBudget(event, id, alerts);
   }
 
   /**
@@ -171,13 +178,14 @@ export class GuardedPolicy implements DecisionPolicy {
   private async claimWithinBudget(
     event: TokenEvent,
     id: string,
+    alerts: GuardAlert[],
   ): Promise<{ action: RuleAction; guard: string | null } | "delivered"> {
     const fp = event.token.fingerprint;
     const now = this.budgetClock(event);
     const already = await this.store.isRevoked(fp);
     if (!already) {
       const verdict = await this.budget.take(event.consumerId, now);
-      if (!verdict.granted) return this.refuse(event, verdict);
+      if (!verdict.granted) return this.refuse(event, verdict, alerts);
     }
 
     const claim = await this.store.claimRevocation(fp, id, this.revocationTtl(event));
@@ -195,6 +203,7 @@ export class GuardedPolicy implements DecisionPolicy {
   private refuse(
     event: TokenEvent,
     verdict: Exclude<BudgetVerdict, { granted: true }>,
+    alerts: GuardAlert[],
   ): { action: RuleAction; guard: string } {
     this.metrics.revocations.inc({ outcome: "budget_exceeded" });
     if (verdict.firstRefusal) {
@@ -207,7 +216,7 @@ export class GuardedPolicy implements DecisionPolicy {
         "revocation budget exhausted; revocations become alerts",
       );
       const key = `${scope}|${scope === "consumer" ? event.consumerId : ""}|${verdict.windowStart}`;
-      this.pendingAlerts.push(
+      alerts.push(
         guardAlert("revocation_storm", key, {
           ts: verdict.windowStart,
           tokenFp: null,

@@ -107,8 +107,9 @@ export class Pipeline {
     const windows = await this.observe(withToken, counted);
     const duplicates = windows.filter((window) => window.duplicate).length;
 
-    const decisions = await this.decideAll(withToken, windows, enriched);
-    const guardAlerts = await this.guardAlerts(withToken);
+    const raised: GuardAlert[] = [];
+    const decisions = await this.decideAll(withToken, windows, enriched, raised);
+    const guardAlerts = [...raised, ...((await this.deps.enforcement?.check(withToken)) ?? [])];
     await this.deps.outputs.deliver({ decisions, rejects, guardAlerts });
     await this.confirmRevocations(decisions);
     // Counted once the batch went through: a batch retried after a Redis outage is read again.
@@ -172,13 +173,6 @@ export class Pipeline {
     if (duplicates > 0) metrics.duplicates.inc(duplicates);
   }
 
-  /** Alerts the guards raised in this batch: the policy's (storms) and the closed loop's. */
-  private async guardAlerts(events: readonly TokenEvent[]): Promise<GuardAlert[]> {
-    const raised = this.deps.policy.takeGuardAlerts?.() ?? [];
-    const unenforced = (await this.deps.enforcement?.check(events)) ?? [];
-    return [...raised, ...unenforced];
-  }
-
   /**
    * Once a revocation is delivered, mark its claim so that re-reading this
    * batch (a restart before the offset commit) does not publish it again,
@@ -234,6 +228,7 @@ export class Pipeline {
     events: readonly TokenEvent[],
     windows: readonly WindowStats[],
     facts: readonly EventFacts[],
+    alerts: GuardAlert[],
   ): Promise<Decision[]> {
     const { detectors, policy, metrics, classifier } = this.deps;
     const decisions: Decision[] = [];
@@ -262,7 +257,7 @@ export class Pipeline {
       for (const finding of findings) {
         metrics.findings.inc({ rule: finding.ruleId, mode: finding.mode });
       }
-      const decision = await policy.decide(event, findings, enrichment);
+      const decision = await policy.decide(event, findings, enrichment, alerts);
       if (decision) decisions.push(decision);
     }
     return decisions;

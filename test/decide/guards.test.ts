@@ -1,5 +1,6 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
+import type { GuardAlert } from "../../src/act/guard-alert.js";
 import { guardedPolicy, revokeFinding, T0, tokenEvent } from "./guard-support.js";
 
 const fp = (n: number) => `token-${String(n).padStart(3, "0")}`;
@@ -68,18 +69,29 @@ test("step-ups of allowlisted tokens become alerts too; plain alerts pass untouc
   assert.deepEqual([alert?.action, alert?.guard], ["alert", null]);
 });
 
+/**
+ * A policy as one batch drives it: every decision adds its guard alerts to
+ * the batch's own list (the pipeline passes one per batch).
+ */
+function batchPolicy(...args: Parameters<typeof guardedPolicy>) {
+  const built = guardedPolicy(...args);
+  const alerts: GuardAlert[] = [];
+  const decide = (...call: Parameters<typeof built.policy.decide>) =>
+    built.policy.decide(call[0], call[1], call[2], alerts);
+  return { ...built, alerts, decide };
+}
+
 test("past the global budget revocations become alerts and one storm alert is raised", async () => {
-  const { policy, store, metrics } = guardedPolicy({
+  const { decide, alerts, store, metrics } = batchPolicy({
     revocationsPerMinute: 3,
     revocationsPerConsumerPerMinute: 0,
   });
 
   const actions: string[] = [];
   for (let i = 1; i <= 8; i++) {
-    const decision = await policy.decide(tokenEvent(fp(i), T0 + i, i), [revokeFinding(fp(i))]);
+    const decision = await decide(tokenEvent(fp(i), T0 + i, i), [revokeFinding(fp(i))]);
     actions.push(`${decision?.action}:${decision?.guard}`);
   }
-  const alerts = policy.takeGuardAlerts();
 
   assert.deepEqual(actions, [
     "revoke:null",
@@ -96,13 +108,12 @@ test("past the global budget revocations become alerts and one storm alert is ra
     consumerId: null,
     windowStart: T0,
   });
-  assert.deepEqual(policy.takeGuardAlerts(), [], "taking empties the queue");
   assert.equal(await store.isRevoked(fp(4)), false, "a refused token keeps no claim");
   assert.equal(await counterValue(metrics.revocations, { outcome: "budget_exceeded" }), 5);
 });
 
 test("the per-consumer budget stops one consumer while others still get revoked", async () => {
-  const { policy } = guardedPolicy({
+  const { decide, alerts } = batchPolicy({
     revocationsPerMinute: 100,
     revocationsPerConsumerPerMinute: 2,
   });
@@ -110,11 +121,10 @@ test("the per-consumer budget stops one consumer while others still get revoked"
   const actions: string[] = [];
   for (let i = 1; i <= 4; i++) {
     const mallory = tokenEvent(fp(i), T0, i, { consumerId: "mallory" });
-    actions.push((await policy.decide(mallory, [revokeFinding(fp(i))]))?.action ?? "none");
+    actions.push((await decide(mallory, [revokeFinding(fp(i))]))?.action ?? "none");
   }
   const bob = tokenEvent(fp(9), T0, 9, { consumerId: "bob" });
-  const bobs = await policy.decide(bob, [revokeFinding(fp(9))]);
-  const alerts = policy.takeGuardAlerts();
+  const bobs = await decide(bob, [revokeFinding(fp(9))]);
 
   assert.deepEqual(actions, ["revoke", "revoke", "alert", "alert"]);
   assert.equal(bobs?.action, "revoke");
@@ -125,7 +135,7 @@ test("the per-consumer budget stops one consumer while others still get revoked"
 });
 
 test("tokens without a consumer id count only against the global budget", async () => {
-  const { policy, metrics } = guardedPolicy({
+  const { decide, alerts, metrics } = batchPolicy({
     revocationsPerMinute: 20,
     revocationsPerConsumerPerMinute: 5,
   });
@@ -133,10 +143,9 @@ test("tokens without a consumer id count only against the global budget", async 
   const actions: string[] = [];
   for (let i = 1; i <= 21; i++) {
     const anonymous = tokenEvent(fp(i), T0 + i, i, { consumerId: null });
-    const decision = await policy.decide(anonymous, [revokeFinding(fp(i))]);
+    const decision = await decide(anonymous, [revokeFinding(fp(i))]);
     actions.push(`${decision?.action}:${decision?.guard}`);
   }
-  const alerts = policy.takeGuardAlerts();
 
   assert.deepEqual(actions, [...Array(20).fill("revoke:null"), "alert:revocation_budget"]);
   assert.equal(alerts.length, 1);
@@ -151,44 +160,70 @@ test("tokens without a consumer id count only against the global budget", async 
 });
 
 test("the budget refills in the next minute", async () => {
-  const { policy } = guardedPolicy({ revocationsPerMinute: 1, revocationsPerConsumerPerMinute: 0 });
+  const { decide, alerts } = batchPolicy({
+    revocationsPerMinute: 1,
+    revocationsPerConsumerPerMinute: 0,
+  });
 
-  const first = await policy.decide(tokenEvent(fp(1), T0, 1), [revokeFinding(fp(1))]);
-  const refused = await policy.decide(tokenEvent(fp(2), T0 + 1_000, 2), [revokeFinding(fp(2))]);
-  const nextMinute = await policy.decide(tokenEvent(fp(3), T0 + 60_000, 3), [revokeFinding(fp(3))]);
+  const first = await decide(tokenEvent(fp(1), T0, 1), [revokeFinding(fp(1))]);
+  const refused = await decide(tokenEvent(fp(2), T0 + 1_000, 2), [revokeFinding(fp(2))]);
+  const nextMinute = await decide(tokenEvent(fp(3), T0 + 60_000, 3), [revokeFinding(fp(3))]);
 
   assert.deepEqual(
     [first?.action, refused?.action, nextMinute?.action],
     ["revoke", "alert", "revoke"],
   );
+  assert.deepEqual(
+    alerts.map((alert) => alert.details.windowStart),
+    [T0],
+    "one storm, for the exhausted minute only",
+  );
 });
 
 test("findings on an already revoked token never use up the budget", async () => {
-  const { policy } = guardedPolicy({ revocationsPerMinute: 2, revocationsPerConsumerPerMinute: 0 });
+  const { decide, alerts } = batchPolicy({
+    revocationsPerMinute: 2,
+    revocationsPerConsumerPerMinute: 0,
+  });
 
-  await policy.decide(tokenEvent(fp(1), T0, 1), [revokeFinding(fp(1))]);
+  await decide(tokenEvent(fp(1), T0, 1), [revokeFinding(fp(1))]);
   for (let i = 2; i <= 6; i++) {
-    const again = await policy.decide(tokenEvent(fp(1), T0 + i, i), [
+    const again = await decide(tokenEvent(fp(1), T0 + i, i), [
       revokeFinding(fp(1), { ruleId: `rule-${i}` }),
     ]);
     assert.equal(again?.guard, "already_revoked");
   }
-  const other = await policy.decide(tokenEvent(fp(2), T0 + 10, 10), [revokeFinding(fp(2))]);
+  const other = await decide(tokenEvent(fp(2), T0 + 10, 10), [revokeFinding(fp(2))]);
 
   assert.equal(other?.action, "revoke");
-  assert.deepEqual(policy.takeGuardAlerts(), []);
+  assert.deepEqual(alerts, []);
 });
 
 test("dry run wins over the budget: nothing is revoked and no storm is raised", async () => {
-  const { policy } = guardedPolicy(
+  const { decide, alerts } = batchPolicy(
     { revocationsPerMinute: 1, revocationsPerConsumerPerMinute: 0 },
     undefined,
     { dryRun: true },
   );
 
   for (let i = 1; i <= 3; i++) {
-    const decision = await policy.decide(tokenEvent(fp(i), T0, i), [revokeFinding(fp(i))]);
+    const decision = await decide(tokenEvent(fp(i), T0, i), [revokeFinding(fp(i))]);
     assert.equal(decision?.guard, "dry_run");
   }
-  assert.deepEqual(policy.takeGuardAlerts(), []);
+  assert.deepEqual(alerts, []);
+});
+
+test("a storm alert goes to the batch whose decision raised it, not to another in flight", async () => {
+  const { policy } = guardedPolicy({ revocationsPerMinute: 1, revocationsPerConsumerPerMinute: 0 });
+  const firstBatch: GuardAlert[] = [];
+  const secondBatch: GuardAlert[] = [];
+
+  await policy.decide(tokenEvent(fp(1), T0, 1), [revokeFinding(fp(1))], undefined, firstBatch);
+  await policy.decide(tokenEvent(fp(2), T0 + 1, 2), [revokeFinding(fp(2))], undefined, secondBatch);
+
+  assert.deepEqual(firstBatch, []);
+  assert.deepEqual(
+    secondBatch.map((alert) => alert.kind),
+    ["revocation_storm"],
+  );
 });
