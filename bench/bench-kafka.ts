@@ -9,17 +9,10 @@ import { configSchema } from "../src/config/schema.js";
 import { type GeoIp, sharedGeoIp } from "../src/enrich/geo-ip.js";
 import { Geography, NETWORKS, type NetworkSpec } from "../src/simulate/geography.js";
 import { Prng } from "../src/simulate/prng.js";
+import { USER_AGENTS as SIM_AGENTS } from "../src/simulate/sessions.js";
 
-const USER_AGENTS = [
-  "Mozilla/5.0 (Macintosh; Intel Mac OS X 14_5) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/17.5 Safari/605.1.15",
-  "Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/126.0.0.0 Safari/537.36",
-  "Mozilla/5.0 (X11; Linux x86_64; rv:127.0) Gecko/20100101 Firefox/127.0",
-  "Mozilla/5.0 (iPhone; CPU iPhone OS 17_5 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) Mobile/15E148",
-  "Mozilla/5.0 (Linux; Android 14; Pixel 8) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/126.0.0.0 Mobile Safari/537.36",
-  "okhttp/4.12.0",
-  "python-requests/2.32.3",
-  "curl/8.8.0",
-];
+// The simulator's real browser, app and client strings: UA parsing costs what real traffic costs.
+const USER_AGENTS = Object.values(SIM_AGENTS);
 
 /** Operators a token's clients use: homes, carriers, offices and clouds in several countries. */
 const BENCH_NETWORKS = NETWORKS.filter((network) => network.kind !== "vpn");

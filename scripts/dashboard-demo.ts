@@ -31,6 +31,7 @@ import { startService } from "../test/support/service-process.js";
 import { sharedTokenMessages } from "../test/support/shared-token.js";
 import { renderDashboard } from "./render-dashboard.js";
 
+const SUBTITLE = "simulated traffic replayed through tokenwatch run";
 const SCRAPE_SECONDS = 5;
 const MAIN = fileURLToPath(new URL("../dist/cli/main.js", import.meta.url));
 const ALERTS = fileURLToPath(new URL("../deploy/prometheus/alerts.yml", import.meta.url));
@@ -116,7 +117,7 @@ async function main(): Promise<void> {
       end: Math.floor(Date.now() / 1000),
       out: values.out,
       scrapeSeconds: SCRAPE_SECONDS,
-      subtitle: `simulated traffic replayed through tokenwatch run, scraped every ${SCRAPE_SECONDS} s`,
+      subtitle: `${SUBTITLE}, scraped every ${SCRAPE_SECONDS} s`,
     });
     console.log(`wrote ${values.out}`);
   } finally {

@@ -84,7 +84,8 @@ export function dashboardHtml(dashboard: DrawnDashboard, width: number): string 
   const data = JSON.stringify(dashboard).replace(/</g, "\\u003c");
   return `<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><title>${esc(dashboard.title)}</title><style>
-body{margin:0;background:#111217;color:#ccccdc;font:13px Inter,Helvetica,Arial,sans-serif;width:${width}px}
+body{margin:0;background:#111217;color:#ccccdc;width:${width}px;
+  font:13px Inter,Helvetica,Arial,sans-serif}
 header{height:56px;display:flex;align-items:baseline;gap:16px;padding:12px 12px 0}
 header h1{font-size:18px;margin:0;font-weight:500}header p{margin:0;color:#8e8e9e}
 main{position:relative}

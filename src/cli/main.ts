@@ -38,7 +38,8 @@ program
   .addOption(configOption())
   .addHelpText(
     "after",
-    "\nExample:\n  TOKENWATCH_FINGERPRINT_KEY=$(openssl rand -hex 32) tokenwatch run -c tokenwatch.yaml",
+    "\nExample:\n" +
+      "  TOKENWATCH_FINGERPRINT_KEY=$(openssl rand -hex 32) tokenwatch run -c tokenwatch.yaml",
   )
   .action(async (options: { config?: string }) => {
     try {
@@ -100,7 +101,8 @@ program
   .addOption(configOption())
   .addHelpText(
     "after",
-    "\nExample:\n  tokenwatch simulate -o traffic.ndjson -l labels.ndjson --tokens 500 --days 4 --seed 7",
+    "\nExample:\n" +
+      "  tokenwatch simulate -o traffic.ndjson -l labels.ndjson --tokens 500 --days 4 --seed 7",
   )
   .action(async (options: SimulateOptions) => {
     process.exitCode = await simulateCommand(options);

@@ -28,7 +28,8 @@ export interface BudgetLimits {
 
 /**
  * The revocation budget: at most N revocations per minute globally and per
- * known consumer (revocations without a consumer id count only globally). A rule gone wrong (a new gateway field, a mis-set threshold) can
+ * known consumer (revocations without a consumer id count only globally).
+ * A rule gone wrong (a new gateway field, a mis-set threshold) can
  * otherwise revoke every token in minutes; past the budget tokenwatch keeps
  * alerting but stops revoking, and raises one storm alert per window.
  */

@@ -118,7 +118,8 @@ export class KafkaSource {
         if (Date.now() >= deadline) {
           throw new DependencyError(
             "KAFKA_TOPIC_MISSING",
-            `kafka topic(s) ${this.config.topics.join(", ")} not found after ${TOPIC_WAIT_MS / 1000} s; create them or check kafka.topics`,
+            `kafka topic(s) ${this.config.topics.join(", ")} not found after ` +
+              `${TOPIC_WAIT_MS / 1000} s; create them or check kafka.topics`,
             { cause: err },
           );
         }

@@ -27,7 +27,9 @@ export class Metrics {
 
   readonly messagesIn = new Counter({
     name: "tokenwatch_messages_total",
-    help: "Input messages processed (Kafka records or replay lines), once per message however often its batch was retried",
+    help:
+      "Input messages processed (Kafka records or replay lines), " +
+      "once per message however often its batch was retried",
     registers: [this.registry],
   });
 

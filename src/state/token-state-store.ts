@@ -57,7 +57,7 @@ export interface LocatedUse extends GeoPoint {
 
 /** The window statistics of one token, as of one observation's event time. */
 export interface WindowStats {
-  /** True when this observation had already been applied (redelivery); counts are the current ones. */
+  /** True when this observation had already been applied (redelivery); counts are current. */
   readonly duplicate: boolean;
   /** Requests in the current minute bucket and the windows ending at the observation. */
   readonly requests1m: number;

@@ -13,6 +13,12 @@ import { Metrics } from "../../src/observe/metrics.js";
  * before its first failure, or that first failure never alerts.
  */
 
+/** The exposition line of a sink's dead-letter counter at zero. */
+function deadLettered(sink: string, endpoint: string): string {
+  const labels = `sink="${sink}",endpoint="${endpoint}",outcome="dead_lettered"`;
+  return `tokenwatch_webhook_deliveries_total{${labels}} 0`;
+}
+
 test("configured delivery and enforcement targets export their series at 0", async () => {
   const config = configSchema.parse({
     webhooks: {
@@ -28,9 +34,9 @@ test("configured delivery and enforcement targets export their series at 0", asy
   redis.disconnect();
 
   for (const series of [
-    'tokenwatch_webhook_deliveries_total{sink="webhook",endpoint="soc",outcome="dead_lettered"} 0',
-    'tokenwatch_webhook_deliveries_total{sink="alertmanager",endpoint="alertmanager",outcome="dead_lettered"} 0',
-    'tokenwatch_webhook_deliveries_total{sink="revocation_http",endpoint="revocation_http",outcome="dead_lettered"} 0',
+    deadLettered("webhook", "soc"),
+    deadLettered("alertmanager", "alertmanager"),
+    deadLettered("revocation_http", "revocation_http"),
     'tokenwatch_enforcement_writes_total{target="denylist",outcome="failed"} 0',
     'tokenwatch_enforcement_writes_total{target="http",outcome="dead_lettered"} 0',
   ]) {

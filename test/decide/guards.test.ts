@@ -213,7 +213,7 @@ test("dry run wins over the budget: nothing is revoked and no storm is raised", 
   assert.deepEqual(alerts, []);
 });
 
-test("a storm alert goes to the batch whose decision raised it, not to another in flight", async () => {
+test("a storm alert goes to the batch that raised it, not to another in flight", async () => {
   const { policy } = guardedPolicy({ revocationsPerMinute: 1, revocationsPerConsumerPerMinute: 0 });
   const firstBatch: GuardAlert[] = [];
   const secondBatch: GuardAlert[] = [];

@@ -38,7 +38,7 @@ test("a network used by the threshold of tokens in an hour counts as its operato
   assert.equal(counted[0]?.asn, 64_500);
 });
 
-test("below the threshold, in another hour, or with learning off, networks stay as they are", async () => {
+test("below the threshold, in another hour or with learning off, networks stay", async () => {
   const store = new MemoryTokenStateStore(configSchema.parse({}).state);
   const egress = new SharedEgress(store, 3);
   const home = facts("203.0.113.9", null);

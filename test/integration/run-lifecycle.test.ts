@@ -40,7 +40,7 @@ test("an unreadable rule directory stops start-up with exit code 2", async () =>
   assert.match(service.output(), /the rule directory does not exist; pass --rules/);
 });
 
-test("an unreachable broker ends the process with exit code 1 instead of leaving it up", async () => {
+test("an unreachable broker ends the process with exit code 1, not left up", async () => {
   const service = run({ TOKENWATCH_KAFKA_BROKERS: "127.0.0.1:1" });
 
   assert.equal(await service.exited(60_000), 1);

@@ -71,7 +71,7 @@ test("ext-authz denies a revoked bearer token with 403 and allows others", async
   assert.equal(anonymous.status, 200);
 });
 
-test("ext-authz denies a revoked token in the query of the forwarded path (Envoy path_prefix)", async () => {
+test("ext-authz denies a revoked token in the forwarded path's query (Envoy)", async () => {
   const query = `access_token=${encodeURIComponent(REVOKED_TOKEN)}`;
 
   const denied = await fetch(`${base}/v1/ext-authz/v1/s?${query}`);

@@ -179,7 +179,7 @@ test("a steady token from one network for thirty minutes gets no decision", asyn
   assert.equal(await store.isRevoked(fingerprintOf(API_KEY)), false);
 });
 
-test("a malformed message mid-batch is rejected as invalid_json and the rest is processed", async () => {
+test("a malformed message mid-batch is rejected as invalid_json, the rest processed", async () => {
   const { pipeline, outputs, metrics, store } = await setup();
   const batch = sharedTokenBatch();
   const broken = `{"request":{"headers":{"authorization":"Bearer ${BROKEN_TOKEN}"`;
@@ -206,7 +206,7 @@ test("a malformed message mid-batch is rejected as invalid_json and the rest is 
   assert.equal(invalidJson?.value, 1);
 });
 
-test("re-processing a batch counts every event as a duplicate and revokes nothing new", async () => {
+test("re-processing a batch counts every event a duplicate and revokes nothing new", async () => {
   const { pipeline, outputs, metrics } = await setup();
   const batch = sharedTokenBatch();
 
@@ -252,7 +252,7 @@ test("nothing handed to the outputs holds a planted secret", async () => {
   assert.deepEqual(leakedSecrets(everything, PLANTED), []);
 });
 
-test("a batch retried after a store outage counts its messages, events and rejects once", async () => {
+test("a batch retried after a store outage counts messages, events, rejects once", async () => {
   const { pipeline, store, metrics } = await setup();
   const batch = [...sharedTokenBatch(), ...messages(["{not json"], 100)];
   const observeMany = store.observeMany.bind(store);

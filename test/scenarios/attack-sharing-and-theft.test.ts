@@ -50,7 +50,7 @@ for (const kind of STORE_KINDS) {
       assert.equal(evidence?.["window.asns5m"], 5);
     });
 
-    test("a thief in Brazil using the token while its owner works in Germany must step up", async () => {
+    test("a thief in Brazil using it while its owner works in Germany must step up", async () => {
       const token = "stolen-token-Zq02LmW83sKp";
       const owner = workingWeeks(3, MONDAY + 21 * DAY, 20 * MINUTE, () => ({
         ip: place("homeDe"),

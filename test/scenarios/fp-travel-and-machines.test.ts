@@ -32,7 +32,7 @@ for (const kind of STORE_KINDS) {
     });
     after(() => scenario.close());
 
-    test("a flight from London to the US, then use from there, is no impossible travel", async () => {
+    test("a flight from London to the US, then use there, is no impossible travel", async () => {
       const token = "traveller-token-Kd83mZq02LsP";
       const home = workingWeeks(3, TRAP, 20 * MINUTE, () => ({ ip: place("london"), token }));
       // Last use at 08:00 in London, first use nine hours later in the US.

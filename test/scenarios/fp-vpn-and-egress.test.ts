@@ -56,7 +56,7 @@ for (const kind of STORE_KINDS) {
       assert.equal(scenario.decisionsBy("new-country-after-learning", token).length, 1);
     });
 
-    test("split tunnelling, app via the company VPN and browser direct, revokes nothing", async () => {
+    test("split tunnelling (app via the VPN, browser direct) revokes nothing", async () => {
       const token = "split-tunnel-token-Uq72nBzLx91Ps";
       const trap = every(30 * SECOND, DAY_OF_TRAP, DAY_OF_TRAP + HOUR, (_, i) => ({
         ip: i % 2 === 0 ? place("homeDe") : place("vpnDe"),
@@ -68,7 +68,7 @@ for (const kind of STORE_KINDS) {
       assert.deepEqual(scenario.revocations(token), []);
     });
 
-    test("an office's SD-WAN spreading eight employees over two uplinks revokes nothing", async () => {
+    test("SD-WAN spreading eight employees over two uplinks revokes nothing", async () => {
       const tokens = Array.from({ length: 8 }, (_, n) => `office-token-${n}-Rk20sLq8Zmv`);
       const trap = tokens.flatMap((token, n) =>
         every(15 * SECOND, DAY_OF_TRAP + n * SECOND, DAY_OF_TRAP + HOUR, (_, i) => ({

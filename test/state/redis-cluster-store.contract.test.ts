@@ -46,7 +46,7 @@ tokenStateStoreContract("redis cluster store", async (config) => {
 });
 
 describe("redis cluster store: slots", () => {
-  test("one batch over many tokens lands every token's keys in one slot, on several masters", async () => {
+  test("a batch keeps each token's keys in one slot, tokens on several masters", async () => {
     const prefix = clusterPrefix();
     const store = new RedisTokenStateStore(client, DEFAULT_CONFIG, prefix, { quitOnClose: false });
     const tokens = Array.from({ length: 40 }, (_, i) => `tok${String(i).padStart(19, "0")}`);

@@ -202,7 +202,7 @@ describe("redis store batching and failures", () => {
     }
   });
 
-  test("scripts answer arguments that do not match their header with a protocol error", async () => {
+  test("scripts answer arguments not matching their header with a protocol error", async () => {
     const { client, prefix, dispose } = await redisStoreUnderTest(CONFIG);
     try {
       const commands = defineStateCommands(client);
@@ -247,7 +247,7 @@ describe("redis store batching and failures", () => {
     assert.equal(await store.ping(), false);
   });
 
-  test("an unreachable server fails to connect with a retriable error and no password", async () => {
+  test("an unreachable server fails with a retriable error and no password", async () => {
     const failure = connectRedis("redis://:hunter2@127.0.0.1:1", { timeoutMs: 500 });
 
     await assert.rejects(failure, (err: Error & { code?: string; retriable?: boolean }) => {

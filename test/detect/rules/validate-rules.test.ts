@@ -78,7 +78,7 @@ test("every problem of one rule is reported, a wrong type not hiding an unknown 
   );
 });
 
-test("a typo of a required key is one problem suggesting the key, not a missing field", async () => {
+test("a typo of a required key is one problem that suggests the key", async () => {
   const typo = rule("typo").replace("    mode: enforce\n", "    mod: enforce\n");
   const dir = await ruleDir({ "a.yaml": ruleFile(typo) });
 

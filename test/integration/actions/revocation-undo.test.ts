@@ -51,7 +51,7 @@ after(async () => {
   await harness.close();
 });
 
-test("after undo, the token's use raises no revocation alert and it can be revoked again", async () => {
+test("after undo, use raises no revocation alert and the token can be revoked again", async () => {
   const revoked = await harness.batch([requestWith(TOKEN, TS)]);
   const withdrawn = undo();
   const normalUse = await harness.batch([

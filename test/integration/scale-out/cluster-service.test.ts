@@ -85,7 +85,7 @@ test("on a Redis Cluster each shared token is revoked once and the steady ones n
   }
 });
 
-test("all of a token's keys share one slot and the tokens spread over several masters", async () => {
+test("a token's keys share one slot and the tokens spread over several masters", async () => {
   const keys = await scanKeys(client, setup.keyPrefix);
   const slotsByToken = new Map<string, Set<number>>();
   for (const key of keys) {

@@ -30,7 +30,7 @@ export function claimContract(factory: StoreFactory): void {
     });
   });
 
-  test("a revocation is claimed once; the same decision is granted again, another is not", async () => {
+  test("a revocation is claimed once: again by its decision, never by another", async () => {
     await withStore(factory, {}, async (store) => {
       assert.equal(await store.isRevoked("fp-revoke"), false);
 
@@ -62,7 +62,7 @@ export function claimContract(factory: StoreFactory): void {
     });
   });
 
-  test("a withdrawn revocation clears the revoked mark, and a new decision may revoke again", async () => {
+  test("a withdrawn revocation clears the revoked mark; a new decision may revoke", async () => {
     await withStore(factory, {}, async (store) => {
       const fp = "fp-withdrawn";
       await store.observe(fp, [obs(T0)]);
@@ -111,7 +111,7 @@ export function claimContract(factory: StoreFactory): void {
     });
   });
 
-  test("a token never revoked has no revocation status, and withdrawing changes nothing", async () => {
+  test("a token never revoked has no revocation status; withdrawing changes nothing", async () => {
     await withStore(factory, {}, async (store) => {
       const none = { claim: "none", holder: null, revokedAt: null };
 

@@ -46,7 +46,7 @@ export function requestWindowContract(factory: StoreFactory): void {
     });
   });
 
-  test("minute history starts at the first-seen minute and fills idle minutes with zeros", async () => {
+  test("minute history starts at the first-seen minute, idle minutes as zeros", async () => {
     await withStore(factory, {}, async (store) => {
       const stats = await observeEach(store, "fp-history", [
         obs(T0 + 30_000),
