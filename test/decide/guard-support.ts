@@ -81,3 +81,17 @@ export function revokeFinding(fp: string, fields: Partial<Finding> = {}): Findin
     ...fields,
   };
 }
+
+/** The value of a counter's series with exactly these labels, or 0 when it was never touched. */
+export async function counterValue(
+  metric: { get(): Promise<{ values: { labels: object; value: number }[] }> },
+  labels: Record<string, string>,
+): Promise<number> {
+  const { values } = await metric.get();
+  const hit = values.find((value) =>
+    Object.entries(labels).every(
+      ([name, label]) => (value.labels as Record<string, string>)[name] === label,
+    ),
+  );
+  return hit?.value ?? 0;
+}

@@ -1,20 +1,9 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
 import type { GuardAlert } from "../../src/act/guard-alert.js";
-import { guardedPolicy, revokeFinding, T0, tokenEvent } from "./guard-support.js";
+import { counterValue, guardedPolicy, revokeFinding, T0, tokenEvent } from "./guard-support.js";
 
 const fp = (n: number) => `token-${String(n).padStart(3, "0")}`;
-
-async function counterValue(
-  metric: { get(): Promise<{ values: { labels: object; value: number }[] }> },
-  labels: Record<string, string>,
-) {
-  const { values } = await metric.get();
-  const hit = values.find((v) =>
-    Object.entries(labels).every(([k, l]) => (v.labels as Record<string, string>)[k] === l),
-  );
-  return hit?.value ?? 0;
-}
 
 test("each allowlist turns a revocation into an alert with guard allowlisted", async () => {
   const cases: Array<{ guards: Record<string, string[]>; event: object; list: string }> = [

@@ -1,79 +1,43 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
-import { pino } from "pino";
-import type { Counter } from "prom-client";
-import { type Config, configSchema } from "../../src/config/schema.js";
+import type { Config } from "../../src/config/schema.js";
 import { decisionId } from "../../src/decide/decision.js";
-import { GuardedPolicy } from "../../src/decide/policy.js";
 import type { Finding } from "../../src/detect/finding.js";
-import type { CanonicalEvent, TokenClaims } from "../../src/ingest/canonical-event.js";
-import { Metrics } from "../../src/observe/metrics.js";
-import { MemoryTokenStateStore } from "../../src/state/memory-store.js";
+import type { TokenClaims } from "../../src/ingest/canonical-event.js";
+import {
+  counterValue,
+  DEFAULTS,
+  guardedPolicy,
+  revokeFinding,
+  type TokenEvent,
+  tokenEvent,
+} from "./guard-support.js";
 
-type TokenEvent = CanonicalEvent & { readonly token: NonNullable<CanonicalEvent["token"]> };
-
-const DEFAULTS: Config = configSchema.parse({});
 const MINUTE = 60_000;
 const T0 = Date.UTC(2025, 0, 15, 10, 0, 0);
 const FP = "fp-policy-test";
 
+/** A policy over the memory store with the default guards. */
 function setup(policy: Partial<Config["policy"]> = {}) {
-  const store = new MemoryTokenStateStore(DEFAULTS.state);
-  const metrics = new Metrics();
-  const config = { ...DEFAULTS.policy, ...policy };
-  const log = pino({ level: "silent" });
-  return { store, metrics, policy: new GuardedPolicy(store, config, metrics, log) };
+  return guardedPolicy({}, undefined, policy);
 }
 
 /** An event of token `FP` at `ts`, read from offset `offset` of partition 0. */
 function event(ts: number, offset: number, claims: TokenClaims | null = null): TokenEvent {
-  return {
-    ts,
-    requestId: null,
-    gateway: "kong",
-    format: "kong",
-    source: { stream: "gateway-logs", partition: 0, offset, index: 0 },
-    clientIp: "192.0.2.10",
-    forwardedFor: [],
-    userAgent: "curl/8.7.1",
-    method: "GET",
-    scheme: "https",
-    host: "api.example.com",
-    path: "/v1/orders",
-    queryKeys: [],
-    status: 200,
-    latencyMs: 12,
-    routeId: "orders",
-    serviceId: "orders-svc",
-    consumerId: "alice",
+  return tokenEvent(FP, ts, offset, {
     credentialId: "cred-1",
     token: { fingerprint: FP, location: "header", kind: "opaque", claims },
-  };
+  });
 }
 
 function finding(ruleId: string, fields: Partial<Finding> = {}): Finding {
-  return {
+  return revokeFinding(FP, {
     ruleId,
-    ruleVersion: 1,
-    tokenFp: FP,
-    severity: "high",
-    score: 90,
-    action: "revoke",
-    mode: "enforce",
     cooldownMs: 30 * MINUTE,
     evidence: { "window.networks5m": 6 },
     ts: T0,
     ...fields,
-  };
-}
-
-/** The value of `counter` for exactly `labels`, or 0 when that series was never touched. */
-async function counted(counter: Counter, labels: Record<string, string>): Promise<number> {
-  const { values } = await counter.get();
-  const series = values.find((value) =>
-    Object.entries(labels).every(([name, label]) => value.labels[name] === label),
-  );
-  return series?.value ?? 0;
+  });
 }
 
 test("shadow findings never produce a decision", async () => {
@@ -155,7 +119,7 @@ test("dry run turns a revocation into an alert and claims nothing", async () => 
   assert.equal(decision?.requestedAction, "revoke");
   assert.equal(decision?.guard, "dry_run");
   assert.equal(await store.isRevoked(FP), false);
-  assert.equal(await counted(metrics.revocations, { outcome: "dry_run" }), 1);
+  assert.equal(await counterValue(metrics.revocations, { outcome: "dry_run" }), 1);
 });
 
 test("an enforceable score below revokeScore alerts with guard below_score", async () => {
@@ -230,10 +194,10 @@ test("decisions and revocation outcomes are counted by action, rule and outcome"
   const revoked = { action: "revoke", rule: "many-networks" };
   const refused = { action: "alert", rule: "other-revoke-rule" };
   const exposure = { action: "alert", rule: "exposure" };
-  assert.equal(await counted(metrics.decisions, revoked), 1);
-  assert.equal(await counted(metrics.decisions, refused), 1);
-  assert.equal(await counted(metrics.decisions, exposure), 1);
-  assert.equal(await counted(metrics.revocations, { outcome: "already" }), 1);
+  assert.equal(await counterValue(metrics.decisions, revoked), 1);
+  assert.equal(await counterValue(metrics.decisions, refused), 1);
+  assert.equal(await counterValue(metrics.decisions, exposure), 1);
+  assert.equal(await counterValue(metrics.revocations, { outcome: "already" }), 1);
 
   const text = await metrics.registry.getSingleMetricAsString("tokenwatch_decisions_total");
   assert.match(text, /tokenwatch_decisions_total\{action="revoke",rule="many-networks"\} 1/);
