@@ -98,9 +98,7 @@ export class RedisTokenStateStore implements TokenStateStore {
     if (pending.length === 0) return batch.map(() => []);
 
     const args = pending.map((entry) => this.observeArgs(entry.tokenFp, entry.observations));
-    const replies = this.isCluster()
-      ? await this.sendConcurrently(args)
-      : await this.sendPipelined(args);
+    const replies = await this.sendAll("twObserve", "observeMany", args);
 
     let next = 0;
     return batch.map((entry) => {
@@ -185,22 +183,8 @@ export class RedisTokenStateStore implements TokenStateStore {
       ...use.tokenFps,
     ]);
 
-    try {
-      if (this.isCluster()) {
-        return await Promise.all(
-          args.map(([key, ...rest]) => this.client.twObserveEgress(key as string, ...rest)),
-        );
-      }
-      const pipeline = statePipeline(this.client);
-      for (const [key, ...rest] of args) pipeline.twObserveEgress(key as string, ...rest);
-      const results = (await pipeline.exec()) ?? [];
-      return results.map(([err, count]) => {
-        if (err) throw err;
-        return Number(count);
-      });
-    } catch (err) {
-      throw redisFailure("observeEgress", err);
-    }
+    const replies = await this.sendAll("twObserveEgress", "observeEgress", args);
+    return replies.map(Number);
   }
 
   async isRevoked(tokenFp: string): Promise<boolean> {
@@ -294,30 +278,42 @@ export class RedisTokenStateStore implements TokenStateStore {
     return args;
   }
 
-  private async sendPipelined(argLists: string[][]): Promise<unknown[]> {
-    const pipeline = statePipeline(this.client);
-    for (const args of argLists) pipeline.twObserve(...args);
+  /**
+   * Run one script call per argument list (keys first) in one round trip:
+   * a pipeline on a single server; on a Cluster, concurrent calls, which
+   * ioredis's auto-pipelining groups into one pipeline per master (a plain
+   * pipeline may only hold keys of one node). A discarded pipeline or any
+   * failed call fails the whole batch, so nothing is taken as applied.
+   */
+  private async sendAll(
+    command: "twObserve" | "twObserveEgress",
+    operation: string,
+    argLists: string[][],
+  ): Promise<unknown[]> {
+    if (this.isCluster()) {
+      try {
+        return await Promise.all(
+          argLists.map(([key, ...rest]) => this.client[command](key as string, ...rest)),
+        );
+      } catch (err) {
+        throw redisFailure(operation, err);
+      }
+    }
 
+    const pipeline = statePipeline(this.client);
+    for (const [key, ...rest] of argLists) pipeline[command](key as string, ...rest);
     let results: [Error | null, unknown][] | null;
     try {
       results = await pipeline.exec();
     } catch (err) {
-      throw redisFailure("observeMany", err);
+      throw redisFailure(operation, err);
     }
 
-    if (!results) throw redisFailure("observeMany", new Error("pipeline discarded"));
+    if (!results) throw redisFailure(operation, new Error("pipeline discarded"));
     return results.map(([err, reply]) => {
-      if (err) throw redisFailure("observeMany", err);
+      if (err) throw redisFailure(operation, err);
       return reply;
     });
-  }
-
-  private async sendConcurrently(argLists: string[][]): Promise<unknown[]> {
-    try {
-      return await Promise.all(argLists.map((args) => this.client.twObserve(...args)));
-    } catch (err) {
-      throw redisFailure("observeMany", err);
-    }
   }
 
   private isCluster(): boolean {
