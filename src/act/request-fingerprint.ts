@@ -1,7 +1,8 @@
 import type { IncomingHttpHeaders } from "node:http";
 import type { IdentityConfig } from "../config/schema.js";
-import { extractCredential } from "../identity/extract-token.js";
+import { extractCredentials } from "../identity/extract-token.js";
 import type { Fingerprinter } from "../identity/fingerprint.js";
+import { headerMap } from "../ingest/formats/fields.js";
 import { splitTarget } from "../ingest/formats/target.js";
 import type { CredentialMaterial } from "../ingest/gateway-format.js";
 
@@ -27,16 +28,16 @@ const FORWARDED_TARGET_HEADERS = ["x-forwarded-uri", "x-original-uri"] as const;
  * check request's own URL (Envoy's `path_prefix` appends the original path
  * and query to it); and the query of the forwarded-target headers.
  *
- * Each place is read on its own, so a valid bearer cannot hide a revoked
- * `?access_token=` that the upstream may honour. The raw values never leave
- * this function.
+ * Every credential of every place counts, so a valid bearer cannot hide a
+ * revoked API key, cookie or `?access_token=` that the upstream may honour.
+ * The raw values never leave this function.
  */
 export function requestFingerprints(
   request: CheckRequest,
   identity: IdentityConfig,
   fingerprinter: Fingerprinter,
 ): string[] {
-  const headers = flatHeaders(request.headers);
+  const headers = headerMap(request.headers, "headers");
   const materials: CredentialMaterial[] = [
     { headers, query: {}, gatewayKey: null },
     { headers: {}, query: splitTarget(request.url).query, gatewayKey: null },
@@ -48,18 +49,9 @@ export function requestFingerprints(
 
   const found = new Set<string>();
   for (const material of materials) {
-    const credential = extractCredential(material, identity);
-    if (credential) found.add(fingerprinter.fingerprint(credential.secret));
+    for (const credential of extractCredentials(material, identity)) {
+      found.add(fingerprinter.fingerprint(credential.secret));
+    }
   }
   return [...found];
-}
-
-/** Node gives repeated headers as arrays; the first value is the one a gateway acts on. */
-function flatHeaders(headers: IncomingHttpHeaders): Record<string, string> {
-  const flat: Record<string, string> = {};
-  for (const [name, value] of Object.entries(headers)) {
-    const first = Array.isArray(value) ? value[0] : value;
-    if (first !== undefined) flat[name.toLowerCase()] = first;
-  }
-  return flat;
 }

@@ -40,24 +40,38 @@ export function extractCredential(
   material: CredentialMaterial,
   cfg: IdentityConfig,
 ): ExtractedCredential | null {
+  return credentialsIn(material, cfg).next().value ?? null;
+}
+
+/**
+ * Every usable credential of a request, in the order `extractCredential`
+ * ranks them. An enforcement check must look at all of them: a valid bearer
+ * must not hide a revoked API key that the upstream may also honour.
+ */
+export function extractCredentials(
+  material: CredentialMaterial,
+  cfg: IdentityConfig,
+): ExtractedCredential[] {
+  return [...credentialsIn(material, cfg)];
+}
+
+// A generator, so that the per-event path stops at the first credential.
+function* credentialsIn(
+  material: CredentialMaterial,
+  cfg: IdentityConfig,
+): Generator<ExtractedCredential, void> {
   const fromAuthorization = readAuthorization(material.headers.authorization);
-  if (fromAuthorization) {
-    return fromAuthorization;
-  }
+  if (fromAuthorization) yield fromAuthorization;
 
   for (const name of cfg.apiKeyHeaders) {
     const value = usable(material.headers[name.toLowerCase()]);
-    if (value) {
-      return { secret: value, location: "header", kind: apiKeyKind(value) };
-    }
+    if (value) yield { secret: value, location: "header", kind: apiKeyKind(value) };
   }
 
   const cookies = parseCookieHeader(material.headers.cookie);
   for (const name of cfg.cookies) {
     const value = usable(cookies.get(name));
-    if (value) {
-      return { secret: value, location: "cookie", kind: tokenKind(value) };
-    }
+    if (value) yield { secret: value, location: "cookie", kind: tokenKind(value) };
   }
 
   const query = lowerCaseKeys(material.query);
@@ -65,16 +79,12 @@ export function extractCredential(
     const value = usable(query.get(name.toLowerCase()));
     if (value) {
       const kind = /key/i.test(name) ? apiKeyKind(value) : tokenKind(value);
-      return { secret: value, location: "query", kind };
+      yield { secret: value, location: "query", kind };
     }
   }
 
   const gatewayKey = usable(material.gatewayKey ?? undefined);
-  if (gatewayKey) {
-    return { secret: gatewayKey, location: "none", kind: apiKeyKind(gatewayKey) };
-  }
-
-  return null;
+  if (gatewayKey) yield { secret: gatewayKey, location: "none", kind: apiKeyKind(gatewayKey) };
 }
 
 /**

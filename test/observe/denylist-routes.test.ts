@@ -122,6 +122,23 @@ test("ext-authz denies when any presented credential is revoked, cookies include
   assert.equal((await inCookie.text()).includes(REVOKED_TOKEN), false);
 });
 
+test("ext-authz denies a revoked API key or cookie sent beside a valid bearer", async () => {
+  const bearer = "Bearer some-other-token-value";
+  const apiKey = await fetch(`${base}/v1/ext-authz`, {
+    headers: { authorization: bearer, "x-api-key": REVOKED_TOKEN },
+  });
+  const cookie = await fetch(`${base}/v1/ext-authz`, {
+    headers: { authorization: bearer, cookie: `tw_session=${REVOKED_TOKEN}` },
+  });
+  const neither = await fetch(`${base}/v1/ext-authz`, {
+    headers: { authorization: bearer, "x-api-key": "another-key-value-0001" },
+  });
+
+  assert.equal(apiKey.status, 403);
+  assert.equal(cookie.status, 403);
+  assert.equal(neither.status, 200);
+});
+
 test("without a denylist the routes do not exist", async () => {
   const bare = new HttpServer(new Metrics(), async () => null, pino({ level: "silent" }));
   const port = await bare.listen("127.0.0.1", 0);
