@@ -40,21 +40,43 @@ function checkRuleDir(dir: string): void {
   );
 }
 
+const MASK = "********";
+
+/** URL options whose credentials (user info, query) are masked; the host stays readable. */
+const URL_PATHS = [
+  ["redis", "url"],
+  ["alertmanager", "url"],
+  ["revocations", "httpUrl"],
+] as const;
+
+/**
+ * Mask the credentials of a URL: the user info (`redis://user:pass@host`),
+ * which ends at the last `@` of the authority as WHATWG URL and ioredis read
+ * it, so a password holding a raw `@` is masked whole; the query; and with
+ * `path`, the path too. Scheme, host and port stay, to show where it points.
+ */
+function maskUrl(url: string, path: boolean): string {
+  const userless = url.replace(/\/\/[^/?#]*@/, `//${MASK}@`);
+  if (path) return userless.replace(/^([a-z][a-z0-9+.-]*:\/\/[^/?#]*)[/?#].*$/i, `$1/${MASK}`);
+  return userless.replace(/\?.*$/, `?${MASK}`);
+}
+
 /** A copy of `config` with every secret replaced by `********`, for printing. */
 export function maskSecrets(config: Config): Record<string, unknown> {
   const copy = structuredClone(config) as unknown as Record<string, Record<string, unknown>>;
   for (const [section, key] of SECRET_PATHS) {
     const holder = copy[section];
-    if (holder && holder[key] !== null && holder[key] !== undefined) holder[key] = "********";
+    if (holder && holder[key] !== null && holder[key] !== undefined) holder[key] = MASK;
   }
-  // Credentials in a URL (redis://user:password@host) are secrets too. The user
-  // info ends at the last @ of the authority, as WHATWG URL (and ioredis) read it,
-  // so a password holding a raw @ is masked whole.
   const webhooks = copy.webhooks as { endpoints?: Array<Record<string, unknown>> } | undefined;
-  for (const endpoint of webhooks?.endpoints ?? []) endpoint.secret = "********";
-  const redis = copy.redis;
-  if (redis && typeof redis.url === "string") {
-    redis.url = redis.url.replace(/\/\/[^/?#]*@/, "//********@");
+  for (const endpoint of webhooks?.endpoints ?? []) {
+    endpoint.secret = MASK;
+    // A webhook URL is often the secret itself (a token in its path or query).
+    if (typeof endpoint.url === "string") endpoint.url = maskUrl(endpoint.url, true);
+  }
+  for (const [section, key] of URL_PATHS) {
+    const holder = copy[section];
+    if (holder && typeof holder[key] === "string") holder[key] = maskUrl(holder[key], false);
   }
   return copy;
 }

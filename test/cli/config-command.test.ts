@@ -111,7 +111,7 @@ test("the signing key, the revocation bearer and every webhook secret are masked
   assert.equal(section(masked, "revocations").httpBearer, MASK);
   const endpoints = section(masked, "webhooks").endpoints as Array<Record<string, unknown>>;
   assert.equal(endpoints[0]?.secret, MASK);
-  assert.equal(endpoints[0]?.url, "https://hooks.example.com/tw");
+  assert.equal(endpoints[0]?.url, `https://hooks.example.com/${MASK}`, "host kept, path masked");
   for (const secret of Object.values(secrets)) assert.equal(text.includes(secret), false);
 });
 
@@ -174,4 +174,24 @@ test("config check accepts TLS, socket and bracketed IPv6 targets", () => {
 
   assert.equal(code, 0, stderr);
   assert.equal(configCheck('redis:\n  url: "/var/run/redis/redis.sock"\n').code, 0);
+});
+
+test("webhook URLs keep only their host, other URLs lose user info and query", () => {
+  const config = configSchema.parse({
+    alertmanager: { url: "http://ops:am-Pass-1@alertmanager:9093" },
+    revocations: { httpUrl: "https://idp.example/revoke?key=rev-Key-2" },
+    webhooks: {
+      endpoints: [{ name: "chat", url: "https://hooks.example.com/T0/hook-Token-3", secret: KEY }],
+    },
+  });
+
+  const masked = maskSecrets(config);
+
+  assert.equal(section(masked, "alertmanager").url, `http://${MASK}@alertmanager:9093`);
+  assert.equal(section(masked, "revocations").httpUrl, `https://idp.example/revoke?${MASK}`);
+  const text = JSON.stringify(masked);
+  for (const secret of ["am-Pass-1", "rev-Key-2", "hook-Token-3", KEY]) {
+    assert.ok(!text.includes(secret), secret);
+  }
+  assert.ok(text.includes(`"https://hooks.example.com/${MASK}"`));
 });
