@@ -56,7 +56,14 @@ test("simulate then evaluate: the exit code says whether the targets were met", 
   const report = JSON.parse(readFileSync(reportPath, "utf8"));
   assert.equal(report.input.tokens, 17);
   assert.equal(report.tokenwatch.unlabelledTokens, 0, "labels match the pipeline's fingerprints");
-  assert.equal(evaluated.code, report.targetsMet ? 0 : 3);
+  // The defaults do not meet the revocation-recall target yet (docs/evaluation.md).
+  assert.equal(report.targetsMet, false);
+  assert.equal(evaluated.code, 3);
   assert.match(evaluated.stdout, /^evaluated \d+ events of 17 labelled tokens/);
-  if (!report.targetsMet) assert.match(evaluated.stderr, /targets missed: /);
+  assert.match(evaluated.stderr, /targets missed: /);
+
+  const reported = tokenwatch(["evaluate", traffic, "-l", labels, "--no-targets"]);
+  assert.equal(reported.code, 0, "--no-targets reports the gaps but exits 0");
+  assert.match(reported.stdout, /targets \(tokenwatch\)/);
+  assert.doesNotMatch(reported.stderr, /targets missed: /);
 });

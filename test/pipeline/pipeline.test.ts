@@ -262,13 +262,16 @@ test("a batch retried after a store outage counts messages, events, rejects once
     return observeMany(...args);
   };
 
+  let failures = 0;
   for (let attempt = 0; attempt < 3; attempt++) {
     try {
       await pipeline.processBatch(batch);
     } catch (err) {
       assert.ok(err instanceof DependencyError);
+      failures++;
     }
   }
+  assert.equal(failures, 2, "the first two attempts met the outage");
   const [counted] = (await metrics.messagesIn.get()).values;
   const events = (await metrics.eventsIn.get()).values.reduce((sum, v) => sum + v.value, 0);
   const rejected = (await metrics.eventsRejected.get()).values.find(

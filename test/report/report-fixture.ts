@@ -15,7 +15,7 @@ import { Fingerprinter } from "../../src/identity/fingerprint.js";
 
 /** The stolen token, raw: it must never appear in a report. */
 export const PLANTED_SECRET = "tw-PLANTED-secret-4f1c9a7e0b2d4c6e8a1f3b5d7c9e0a2b";
-const SERVICE_KEY = "svc-key-steady-0c3e5a7b9d1f2e4c";
+export const SERVICE_KEY = "svc-key-steady-0c3e5a7b9d1f2e4c";
 
 const START = Date.parse("2026-11-02T09:00:00Z");
 const MINUTE = 60_000;

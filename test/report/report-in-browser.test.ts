@@ -6,8 +6,14 @@ import { join } from "node:path";
 import { after, before, test } from "node:test";
 import { fileURLToPath, pathToFileURL } from "node:url";
 import type { BrowserContext, Page } from "playwright-core";
+import { leakedSecrets } from "../support/secrets.js";
 import { launchChromium } from "./headless-chromium.js";
-import { PLANTED_SECRET, type ReportFixture, writeReportFixture } from "./report-fixture.js";
+import {
+  PLANTED_SECRET,
+  type ReportFixture,
+  SERVICE_KEY,
+  writeReportFixture,
+} from "./report-fixture.js";
 
 /*
  * The backtest report as a person sees it: the built CLI writes it, headless
@@ -111,7 +117,7 @@ test("the stolen token's story shows its networks on the map and the revocation"
 
 test("the report opens without a single network request and holds no raw token", () => {
   assert.deepEqual(requests, []);
-  assert.equal(html.includes(PLANTED_SECRET), false);
+  assert.deepEqual(leakedSecrets(html, [PLANTED_SECRET, SERVICE_KEY]), []);
   assert.equal(html.includes(PLANTED_SECRET.slice(0, 20)), false);
   assert.ok(html.includes(fixture.stolenFp));
 });

@@ -30,3 +30,21 @@ export function testWorld(seed: number): World {
 export function testNormalizer(): Normalizer {
   return new Normalizer(CONFIG, new Fingerprinter(TEST_KEY), {}, () => Date.UTC(2100, 0, 1));
 }
+
+/**
+ * Every credential the simulator planted in `traffic`, in each place its
+ * formats put one: a bearer header, an `access_token` or `apikey` field, or
+ * the same names in a request URL's query.
+ */
+export function plantedSecrets(traffic: string): string[] {
+  const patterns = [
+    /Bearer ([\w.~+/-]+)/g,
+    /"(?:access_token|apikey)":"([^"]+)"/g,
+    /[?&](?:access_token|apikey)=([^&"\s]+)/g,
+  ];
+  const found = new Set<string>();
+  for (const pattern of patterns) {
+    for (const match of traffic.matchAll(pattern)) found.add(match[1] as string);
+  }
+  return [...found];
+}
