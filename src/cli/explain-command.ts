@@ -1,6 +1,7 @@
 import { loadConfig } from "../config/load-config.js";
 import { UserAgentFamilies } from "../enrich/user-agent-family.js";
 import { TokenwatchError } from "../errors.js";
+import { isFingerprint } from "../identity/fingerprint.js";
 import { explainFromRedis } from "../report/redis-explanation.js";
 import { StoryCollector } from "../report/story-collector.js";
 import { explainFromStory } from "../report/story-explanation.js";
@@ -25,7 +26,6 @@ export interface ExplainOptions {
  * shape first turns a pasted raw token into a clear error — and keeps it
  * out of Redis commands and logs.
  */
-const FINGERPRINT = /^[A-Za-z0-9_-]{22}$/;
 
 /**
  * `tokenwatch explain <fingerprint>`: a token's current windows, learned
@@ -34,7 +34,7 @@ const FINGERPRINT = /^[A-Za-z0-9_-]{22}$/;
  * end. Output goes to stdout; `--json` prints the same as one object.
  */
 export async function explainCommand(tokenFp: string, options: ExplainOptions): Promise<number> {
-  if (!FINGERPRINT.test(tokenFp)) {
+  if (!isFingerprint(tokenFp)) {
     throw new TokenwatchError(
       "ARGUMENT_INVALID",
       "that is not a token fingerprint; pass the 22-character fingerprint from an alert's " +

@@ -9,13 +9,11 @@ import { buildWithdrawalEvent } from "../act/revocation-withdrawal.js";
 import { loadConfig } from "../config/load-config.js";
 import type { Config } from "../config/schema.js";
 import { DependencyError, TokenwatchError } from "../errors.js";
+import { isFingerprint } from "../identity/fingerprint.js";
 import { connectConfiguredRedis } from "../state/redis-client.js";
 import { RedisTokenStateStore } from "../state/redis-store.js";
 import type { RevocationStatus } from "../state/token-state-store.js";
 import { EXIT } from "./exit-codes.js";
-
-/** Fingerprints are 16 bytes in unpadded base64url. */
-const FINGERPRINT = /^[A-Za-z0-9_-]{22}$/;
 
 export interface OverrideOptions {
   readonly config?: string;
@@ -42,7 +40,7 @@ export async function revocationUndoCommand(
   tokenFp: string,
   options: OverrideOptions,
 ): Promise<number> {
-  if (!FINGERPRINT.test(tokenFp)) {
+  if (!isFingerprint(tokenFp)) {
     throw new TokenwatchError(
       "ARGUMENT_INVALID",
       `"${tokenFp}" is not a token fingerprint: pass the 22-character "token" of the alert`,

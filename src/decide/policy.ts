@@ -1,6 +1,6 @@
 import type { Logger } from "pino";
 import { type GuardAlert, guardAlert } from "../act/guard-alert.js";
-import type { Config, GuardsConfig } from "../config/schema.js";
+import { type Config, configSchema, type GuardsConfig } from "../config/schema.js";
 import type { EventEnrichment, Finding, RuleAction } from "../detect/finding.js";
 import { assessRisk } from "../detect/risk.js";
 import type { CanonicalEvent } from "../ingest/canonical-event.js";
@@ -244,13 +244,7 @@ export class GuardedPolicy implements DecisionPolicy {
 }
 
 /** Guards as the schema defaults them, for callers (tests) that pass none. */
-const DEFAULT_GUARDS: GuardsConfig = {
-  allowlist: { tokens: [], consumers: [], cidrs: [], asns: [], routes: [] },
-  revocationsPerMinute: 20,
-  revocationsPerConsumerPerMinute: 5,
-  enforcementGraceMs: 60_000,
-  enforcementCheck: true,
-};
+const DEFAULT_GUARDS: GuardsConfig = configSchema.parse({}).guards;
 
 /** The decisive finding that names the decision: the one with the highest score. */
 function highestScore(findings: readonly Finding[]): Finding {

@@ -1,6 +1,7 @@
 import ipaddr from "ipaddr.js";
 import type { EnrichConfig } from "../config/schema.js";
 import { ConfigError } from "../errors.js";
+import { parseClientIp } from "../identity/network-key.js";
 import type { CanonicalEvent } from "../ingest/canonical-event.js";
 import type { WindowStats } from "../state/token-state-store.js";
 
@@ -76,9 +77,13 @@ function matches(selector: CompiledSelector, event: CanonicalEvent): boolean {
   if (event.credentialId && selector.credentials.has(event.credentialId)) return true;
   const clientId = event.token?.claims?.clientId;
   if (clientId && selector.clientIds.has(clientId)) return true;
-  if (selector.ranges.length === 0 || !ipaddr.isValid(event.clientIp)) return false;
+  if (selector.ranges.length === 0) return false;
+  // The address as networks, geo-IP and ASNs read it: short and octal IPv4
+  // forms that parseClientIp refuses must not match a CIDR here either.
+  const canonical = parseClientIp(event.clientIp);
+  if (canonical === null) return false;
 
-  const address = ipaddr.process(event.clientIp);
+  const address = ipaddr.parse(canonical);
   return selector.ranges.some(
     ([network, bits]) => network.kind() === address.kind() && address.match(network, bits),
   );

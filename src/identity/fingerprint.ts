@@ -3,6 +3,14 @@ import { createHmac } from "node:crypto";
 /** 128 bits: collisions stay negligible for billions of tokens, and the key stays short. */
 const FINGERPRINT_BYTES = 16;
 
+/** 16 bytes in unpadded base64url are 22 characters of its alphabet. */
+const FINGERPRINT_SHAPE = /^[A-Za-z0-9_-]{22}$/;
+
+/** Whether `text` has the shape of a token fingerprint (for arguments and URL paths). */
+export function isFingerprint(text: string): boolean {
+  return FINGERPRINT_SHAPE.test(text);
+}
+
 /**
  * Namespaces for identifiers that are not secrets. An id is fingerprinted as
  * `<namespace>:<id>`, so a gateway credential id and a token that happen to

@@ -1,5 +1,6 @@
 import type { DenylistEntry } from "../act/denylist.js";
 import type { CheckRequest } from "../act/request-fingerprint.js";
+import { isFingerprint } from "../identity/fingerprint.js";
 
 /** What the denylist routes need: a lookup, and optionally the token fingerprinter. */
 export interface DenylistLookup {
@@ -18,9 +19,6 @@ export interface RouteReply {
   readonly body: string;
 }
 
-/** Fingerprints are 16 bytes in unpadded base64url: exactly 22 characters. */
-const FINGERPRINT = /^[A-Za-z0-9_-]{22}$/;
-
 const json = (status: number, value: unknown): RouteReply => ({
   status,
   type: "application/json",
@@ -35,7 +33,7 @@ const json = (status: number, value: unknown): RouteReply => ({
  */
 export async function denylistRoute(lookup: DenylistLookup, path: string): Promise<RouteReply> {
   const fp = decodeURIComponent(path.slice("/v1/denylist/".length));
-  if (!FINGERPRINT.test(fp)) {
+  if (!isFingerprint(fp)) {
     return json(400, { error: "expected a 22-character base64url token fingerprint" });
   }
   const entry = await lookup.get(fp);

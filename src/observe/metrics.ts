@@ -1,4 +1,5 @@
 import { Counter, collectDefaultMetrics, Gauge, Histogram, Registry } from "prom-client";
+import { GUARD_ALERT_KINDS } from "../act/guard-alert.js";
 import { REJECT_REASONS } from "../errors.js";
 
 /** Every `outcome` of tokenwatch_revocations_total; each is exported from start at 0. */
@@ -229,7 +230,7 @@ export class Metrics {
     if (options.defaultMetrics) collectDefaultMetrics({ register: this.registry });
     for (const reason of REJECT_REASONS) this.eventsRejected.inc({ reason }, 0);
     // Alerting rules compare these to zero; a series must exist before its first increment.
-    for (const kind of ["revocation_storm", "revocation_not_enforced"]) {
+    for (const kind of GUARD_ALERT_KINDS) {
       this.guardAlerts.inc({ kind }, 0);
     }
     // increase() only counts a rise between two samples: a series born at 1 hides the

@@ -1,3 +1,4 @@
+import { max, mean, median } from "simple-statistics";
 import type { DecisionView } from "./report-model.js";
 
 /** One remembered network or user-agent family, with when it was last used. */
@@ -95,11 +96,10 @@ export function renderExplanation(x: TokenExplanation): string {
 
 function baseline(history: readonly number[]): string {
   if (history.length === 0) return "no completed minute yet";
-  const sorted = [...history].sort((a, b) => a - b);
-  const mean = history.reduce((sum, n) => sum + n, 0) / history.length;
-  const median = sorted[Math.floor(sorted.length / 2)] ?? 0;
-  const max = sorted.at(-1) ?? 0;
-  return `mean ${mean.toFixed(2)}, median ${median}, max ${max} over ${history.length} minutes`;
+  // The same statistics the rate-baseline detector uses, so the explanation
+  // shows the median the rule compared against (an even history averages the middle two).
+  const summary = `mean ${mean(history).toFixed(2)}, median ${median(history)}`;
+  return `${summary}, max ${max(history)} over ${history.length} minutes`;
 }
 
 function remembered(item: Remembered): string {

@@ -48,7 +48,6 @@
 
 /** A day and a week of event time. */
 export const DAY_MS = 24 * 60 * 60_000;
-export const WEEK_MS = 7 * DAY_MS;
 
 /** How many ASNs and how many countries a token remembers. */
 export const MAX_PLACES = 16;
