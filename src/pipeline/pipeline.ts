@@ -184,9 +184,8 @@ export class Pipeline {
   private async confirmRevocations(decisions: readonly Decision[]): Promise<void> {
     for (const decision of decisions) {
       if (decision.action !== "revoke") continue;
-      // Not confirmed: an operator withdrew it while it was delivered; leave the token unmarked.
-      if (!(await this.deps.store.confirmRevocation(decision.tokenFp, decision.id))) continue;
-      await this.deps.store.markRevoked(decision.tokenFp, decision.ts);
+      // Confirms and marks the token revoked at once; an operator's withdrawal meanwhile wins.
+      await this.deps.store.confirmRevocation(decision.tokenFp, decision.id, decision.ts);
     }
   }
 

@@ -83,7 +83,7 @@ export async function explainFromRedis(
 }
 
 /**
- * The claim holds `<decision id>:done` once confirm-revocation-1.lua recorded
+ * The claim holds `<decision id>:done` once confirm-revocation-2.lua recorded
  * the delivery; the suffix is a delivery mark, not part of the decision id.
  */
 function decisionIdOf(claim: string): string {

@@ -133,11 +133,17 @@ export class MemoryTokenStateStore implements TokenStateStore {
     return { granted: true, holder: decisionId };
   }
 
-  async confirmRevocation(tokenFp: string, decisionId: string): Promise<boolean> {
+  async confirmRevocation(
+    tokenFp: string,
+    decisionId: string,
+    revokedAt: number,
+  ): Promise<boolean> {
     checkTokenFp(tokenFp);
+    checkNonNegative("revokedAt", revokedAt);
     const current = this.liveRevocation(tokenFp);
     if (current?.holder !== decisionId || current.delivered || current.withdrawn) return false;
     this.revocations.set(tokenFp, { ...current, delivered: true });
+    this.liveToken(tokenFp)?.markRevoked(revokedAt);
     return true;
   }
 

@@ -150,12 +150,22 @@ export class RedisTokenStateStore implements TokenStateStore {
     return { granted: reply[0] === 1, holder: reply[1] };
   }
 
-  async confirmRevocation(tokenFp: string, decisionId: string): Promise<boolean> {
-    const key = this.keys.forToken(tokenFp).revocation;
+  async confirmRevocation(
+    tokenFp: string,
+    decisionId: string,
+    revokedAt: number,
+  ): Promise<boolean> {
+    checkNonNegative("revokedAt", revokedAt);
+    const keys = this.keys.forToken(tokenFp);
 
     let reply: number;
     try {
-      reply = await this.client.twConfirmRevocation(key, decisionId);
+      reply = await this.client.twConfirmRevocation(
+        keys.revocation,
+        keys.meta,
+        decisionId,
+        String(revokedAt),
+      );
     } catch (err) {
       throw redisFailure("confirmRevocation", err);
     }

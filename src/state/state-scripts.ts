@@ -29,7 +29,7 @@ export interface StateCommands {
   twObserve(...keysThenArgs: Arg[]): Promise<ObserveReply>;
   twClaimCooldown(key: string, ...args: Arg[]): Promise<number>;
   twClaimRevocation(key: string, ...args: Arg[]): Promise<RevocationReply>;
-  twConfirmRevocation(key: string, ...args: Arg[]): Promise<number>;
+  twConfirmRevocation(claim: string, meta: string, ...args: Arg[]): Promise<number>;
   twMarkRevoked(key: string, ...args: Arg[]): Promise<number>;
   twWithdrawRevocation(claimKey: string, metaKey: string): Promise<WithdrawReply>;
   twObserveEgress(key: string, ...args: Arg[]): Promise<number>;
@@ -46,7 +46,7 @@ const SCRIPTS = [
   { command: "twObserve", file: "observe-4.lua", keys: 4 },
   { command: "twClaimCooldown", file: "claim-cooldown-1.lua", keys: 1 },
   { command: "twClaimRevocation", file: "claim-revocation-1.lua", keys: 1 },
-  { command: "twConfirmRevocation", file: "confirm-revocation-1.lua", keys: 1 },
+  { command: "twConfirmRevocation", file: "confirm-revocation-2.lua", keys: 2 },
   { command: "twMarkRevoked", file: "mark-revoked-1.lua", keys: 1 },
   { command: "twWithdrawRevocation", file: "withdraw-revocation-2.lua", keys: 2 },
   { command: "twObserveEgress", file: "observe-egress-1.lua", keys: 1 },

@@ -195,13 +195,14 @@ export interface TokenStateStore {
   claimRevocation(tokenFp: string, decisionId: string, ttlMs: number): Promise<RevocationClaim>;
 
   /**
-   * Record that the revocation claimed by `decisionId` was delivered. After
-   * this, the same decision redelivered is no longer granted the claim, so
-   * re-reading a batch does not publish the revocation again. False when
-   * the claim is not this decision's pending one (an operator withdrew it
-   * meanwhile): the caller must then not mark the token revoked.
+   * Record that the revocation claimed by `decisionId` was delivered, and
+   * mark the token revoked at event time `revokedAt` (as `markRevoked`), in
+   * one atomic step. After this, the same decision redelivered is no longer
+   * granted the claim, so re-reading a batch does not publish the revocation
+   * again. False, and nothing marked, when the claim is not this decision's
+   * pending one (an operator withdrew it meanwhile).
    */
-  confirmRevocation(tokenFp: string, decisionId: string): Promise<boolean>;
+  confirmRevocation(tokenFp: string, decisionId: string, revokedAt: number): Promise<boolean>;
 
   /**
    * Record the event time at which a token was revoked, once (the first time

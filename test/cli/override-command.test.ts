@@ -116,8 +116,7 @@ test("undo ends every effect of a pipeline revocation, and a second undo is a no
   // What the pipeline leaves behind after revoking: claim, revoked mark, denylist entry.
   await store.observe(fp, [observation(ts)]);
   await store.claimRevocation(fp, "decision-revoked-02", 3_600_000);
-  await store.confirmRevocation(fp, "decision-revoked-02");
-  await store.markRevoked(fp, ts);
+  await store.confirmRevocation(fp, "decision-revoked-02", ts);
   const entry = { v: 1 as const, decisionId: "decision-revoked-02", ruleId: "r", revokedAt: ts };
   await denylist.putMany([{ tokenFp: fp, entry: { ...entry, denyUntil: null, publishedAt: 0 } }]);
 

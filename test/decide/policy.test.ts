@@ -101,7 +101,7 @@ test("the same event decided again revokes again until confirmed, then decides n
 
   const first = await policy.decide(redelivered, findings);
   const beforeConfirm = await policy.decide(redelivered, findings);
-  await store.confirmRevocation(FP, first?.id ?? "");
+  await store.confirmRevocation(FP, first?.id ?? "", T0);
   const afterConfirm = await policy.decide(redelivered, findings);
 
   assert.equal(first?.action, "revoke");

@@ -2,7 +2,7 @@
   Claim the single revocation of a token.
 
   A claim is "<decision id>" while its revocation is being delivered and
-  "<decision id>:done" once confirm-revocation-1 recorded the delivery. A
+  "<decision id>:done" once confirm-revocation-2 recorded the delivery. A
   redelivered decision (same id) is granted again only while the claim is
   pending, so a crash between claim and delivery republishes it, while a
   batch re-read after delivery does not revoke twice.

@@ -49,9 +49,9 @@ export function claimContract(factory: StoreFactory): void {
   test("a delivered revocation is not granted again to the same decision", async () => {
     await withStore(factory, {}, async (store) => {
       await store.claimRevocation("fp-delivered", "decision-1", 24 * HOUR);
-      await store.confirmRevocation("fp-delivered", "decision-2");
+      await store.confirmRevocation("fp-delivered", "decision-2", T0);
       const pending = await store.claimRevocation("fp-delivered", "decision-1", 24 * HOUR);
-      await store.confirmRevocation("fp-delivered", "decision-1");
+      await store.confirmRevocation("fp-delivered", "decision-1", T0);
       const delivered = await store.claimRevocation("fp-delivered", "decision-1", 24 * HOUR);
       const other = await store.claimRevocation("fp-delivered", "decision-3", 24 * HOUR);
 
@@ -67,8 +67,7 @@ export function claimContract(factory: StoreFactory): void {
       const fp = "fp-withdrawn";
       await store.observe(fp, [obs(T0)]);
       await store.claimRevocation(fp, "decision-1", 24 * HOUR);
-      assert.equal(await store.confirmRevocation(fp, "decision-1"), true);
-      await store.markRevoked(fp, T0);
+      assert.equal(await store.confirmRevocation(fp, "decision-1", T0), true);
 
       const before = await store.withdrawRevocation(fp);
       const again = await store.withdrawRevocation(fp);
@@ -99,10 +98,12 @@ export function claimContract(factory: StoreFactory): void {
 
   test("a revocation withdrawn while it was delivered is not confirmed", async () => {
     await withStore(factory, {}, async (store) => {
+      // With state, so that a mark written despite the withdrawal would show.
+      await store.observe("fp-racing", [obs(T0)]);
       await store.claimRevocation("fp-racing", "decision-1", 24 * HOUR);
       await store.withdrawRevocation("fp-racing");
 
-      assert.equal(await store.confirmRevocation("fp-racing", "decision-1"), false);
+      assert.equal(await store.confirmRevocation("fp-racing", "decision-1", T0), false);
       assert.deepEqual(await store.revocationStatus("fp-racing"), {
         claim: "withdrawn",
         holder: "decision-1",
