@@ -48,19 +48,15 @@ export class ServiceLifecycle {
   }
 
   /**
-   * Run `start` unless a stop comes first. Resolves true once started, false
-   * when a stop won the race (start-up is then abandoned: `close` undoes what
-   * it opened so far). A start-up error rejects.
+   * Run `start` unless a stop comes first. Resolves once started, or once a
+   * stop won the race (start-up is then abandoned: `close` undoes what it
+   * opened so far). A start-up error rejects.
    */
-  async startUnlessStopped(start: () => Promise<void>): Promise<boolean> {
+  async startUnlessStopped(start: () => Promise<void>): Promise<void> {
     const starting = start();
     // If the stop wins, a later rejection of the abandoned start-up is expected.
     starting.catch(() => {});
-    const first = await Promise.race([
-      starting.then(() => "started" as const),
-      this.stopped.then(() => "stopped" as const),
-    ]);
-    return first === "started";
+    await Promise.race([starting, this.stopped]);
   }
 
   /** Close everything registered, in reverse order; each failure is logged, not thrown. */

@@ -25,14 +25,20 @@ export class SharedEgress {
   ) {}
 
   /** The facts with the network of shared-egress events replaced by their operator's. */
-  async apply(events: readonly TokenEvent[], facts: readonly EventFacts[]): Promise<EventFacts[]> {
-    if (this.threshold <= 0 || events.length === 0) return [...facts];
+  async apply(
+    events: readonly TokenEvent[],
+    facts: readonly EventFacts[],
+  ): Promise<readonly EventFacts[]> {
+    if (this.threshold <= 0 || events.length === 0) return facts;
 
+    // Each event's (network, hour) key, computed once for counting and for the answer.
+    const keys: string[] = [];
     const uses = new Map<string, { network: string; hour: number; tokens: Set<string> }>();
     events.forEach((event, i) => {
       const network = (facts[i] as EventFacts).network;
       const hour = Math.floor(event.ts / HOUR_MS);
       const key = `${network}\u0000${hour}`;
+      keys.push(key);
       const use = uses.get(key) ?? { network, hour, tokens: new Set<string>() };
       use.tokens.add(event.token.fingerprint);
       uses.set(key, use);
@@ -45,11 +51,10 @@ export class SharedEgress {
     const shared = new Set(
       entries.filter((_, i) => (counts[i] ?? 0) >= this.threshold).map(([key]) => key),
     );
-    if (shared.size === 0) return [...facts];
+    if (shared.size === 0) return facts;
 
     return facts.map((fact, i) => {
-      const hour = Math.floor((events[i] as TokenEvent).ts / HOUR_MS);
-      if (!shared.has(`${fact.network}\u0000${hour}`)) return fact;
+      if (!shared.has(keys[i] as string)) return fact;
       const pool = fact.asn === null ? fact.network : `AS${fact.asn}`;
       return { ...fact, network: `egress:${pool}` };
     });
