@@ -22,6 +22,12 @@ import { plainRevocations, type RevocationSigner } from "./revocation-signer.js"
 
 type TopicMessages = { topic: string; messages: Message[] };
 
+/** A decision and the audit record written for it. */
+interface AuditEntry {
+  readonly decision: Decision;
+  readonly record: ReturnType<typeof decisionAuditRecord>;
+}
+
 /**
  * How every tokenwatch producer publishes (the service's outputs and the
  * override commands): idempotent with one request in flight, so a retried
@@ -88,8 +94,14 @@ export class KafkaOutputs implements Outputs {
 
   async deliver(effects: BatchEffects): Promise<void> {
     const revocations = await this.encodeRevocations(effects.decisions);
-    await this.send(this.build(effects, revocations));
+    const audits = this.auditRecords(effects.decisions);
+    await this.send(this.build(effects, revocations, audits));
 
+    // Counted and logged once published: a retried delivery must not count them again.
+    for (const { decision, record } of audits) {
+      this.metrics.auditRecords.inc({ kind: "decision" });
+      if (this.audit.log) this.log.info({ audit: record, tokenFp: decision.tokenFp }, "audit");
+    }
     for (const decision of effects.decisions) {
       if (decision.action === "revoke") this.metrics.revocations.inc({ outcome: "published" });
       this.metrics.eventProcessingDelaySeconds.observe(
@@ -124,7 +136,11 @@ export class KafkaOutputs implements Outputs {
     return out;
   }
 
-  private build(effects: BatchEffects, revocations: readonly EncodedRevocation[]): TopicMessages[] {
+  private build(
+    effects: BatchEffects,
+    revocations: readonly EncodedRevocation[],
+    audits: readonly AuditEntry[],
+  ): TopicMessages[] {
     const alerts: Message[] = effects.decisions.map((decision) => ({
       key: decision.tokenFp,
       value: JSON.stringify(alertRecord(decision)),
@@ -138,8 +154,13 @@ export class KafkaOutputs implements Outputs {
       const messages = revocations.map((r) => ({ key: r.tokenFp, value: r.body }));
       out.push({ topic: this.config.revocationsTopic, messages });
     }
-    const audit = this.auditMessages(effects.decisions);
-    if (audit) out.push(audit);
+    if (this.audit.topic !== null && audits.length) {
+      const messages = audits.map(({ decision, record }) => ({
+        key: decision.tokenFp,
+        value: JSON.stringify(record),
+      }));
+      out.push({ topic: this.audit.topic, messages });
+    }
     if (effects.rejects.length) {
       const messages = effects.rejects.map((reject) => ({
         value: JSON.stringify(deadLetterRecord(reject)),
@@ -149,20 +170,17 @@ export class KafkaOutputs implements Outputs {
     return out;
   }
 
-  private auditMessages(decisions: readonly Decision[]): TopicMessages | null {
+  /** The batch's audit records; none when neither an audit topic nor the audit log is on. */
+  private auditRecords(decisions: readonly Decision[]): AuditEntry[] {
+    if (this.audit.topic === null && !this.audit.log) return [];
     const context = {
       ...this.policy,
       targets: ["revocations_topic", ...(this.targets ? targetNames(this.targets) : [])],
     };
-    const messages: Message[] = [];
-    for (const decision of decisions) {
-      const record = decisionAuditRecord(decision, context);
-      this.metrics.auditRecords.inc({ kind: "decision" });
-      if (this.audit.log) this.log.info({ audit: record, tokenFp: decision.tokenFp }, "audit");
-      messages.push({ key: decision.tokenFp, value: JSON.stringify(record) });
-    }
-    if (this.audit.topic === null || messages.length === 0) return null;
-    return { topic: this.audit.topic, messages };
+    return decisions.map((decision) => ({
+      decision,
+      record: decisionAuditRecord(decision, context),
+    }));
   }
 
   private deadLetterMessages(letters: readonly DeliveryDeadLetter[]): TopicMessages {
