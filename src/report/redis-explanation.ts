@@ -12,7 +12,7 @@ import type { Remembered, TokenExplanation } from "./token-explanation.js";
 
 /**
  * Read one token's state from Redis for `tokenwatch explain`, without
- * writing anything: HGETALL, ZRANGE and GET only, on the keys
+ * writing anything: HGETALL and GET only, on the keys
  * state/state-keys.ts lays out. Windows are computed as of the token's
  * newest event time (meta `l`), the way the store computes them for an
  * event at that time. Every read names one key of one token, all in the
@@ -24,11 +24,9 @@ export async function explainFromRedis(
   tokenFp: string,
 ): Promise<TokenExplanation> {
   const k = keys.forToken(tokenFp);
-  const [meta, buckets, networks, agents, cooldowns, revocation] = await Promise.all([
+  const [meta, buckets, cooldowns, revocation] = await Promise.all([
     redis.hgetall(k.meta),
     redis.hgetall(k.buckets),
-    redis.zrange(k.networks, 0, -1, "WITHSCORES"),
-    redis.zrange(k.userAgents, 0, -1, "WITHSCORES"),
     redis.hgetall(k.cooldowns),
     redis.get(k.revocation),
   ]);
@@ -48,8 +46,8 @@ export async function explainFromRedis(
       (sum, [minute, n]) => (minute > from && minute <= now ? sum + n : sum),
       0,
     );
-  const network = scored(networks);
-  const agent = scored(agents);
+  const network = recencySet(meta, "n");
+  const agent = recencySet(meta, "u");
   const within = (list: Remembered[], ms: number) =>
     list.filter((item) => item.lastSeen > lastSeen - ms).length;
   const firstSeen = meta.f === undefined ? null : Number(meta.f);
@@ -107,10 +105,14 @@ function history(counts: Map<number, number>, now: number, first: number): numbe
   return minutes;
 }
 
-function scored(flat: string[]): Remembered[] {
+/** The members of one recency set of the meta hash (`<set>:<member>` → last seen), newest first. */
+function recencySet(meta: Record<string, string>, set: "n" | "u"): Remembered[] {
+  const prefix = `${set}:`;
   const items: Remembered[] = [];
-  for (let i = 0; i + 1 < flat.length; i += 2) {
-    items.push({ name: flat[i] as string, lastSeen: Number(flat[i + 1]) });
+  for (const [field, value] of Object.entries(meta)) {
+    if (field.startsWith(prefix)) {
+      items.push({ name: field.slice(prefix.length), lastSeen: Number(value) });
+    }
   }
   return items.sort((a, b) => b.lastSeen - a.lastSeen);
 }

@@ -12,7 +12,7 @@ export interface HourReading {
 
 /**
  * A token's hour-of-week usage profile with weekly decay, the in-memory twin
- * of the `w0`…`w6`, `wd`, `ha`, `hc` fields `observe-4.lua` keeps in the
+ * of the `w0`…`w6`, `wd`, `ha`, `hc` fields `observe-2.lua` keeps in the
  * meta hash. Integers only, so both stores compute the same levels.
  *
  * Levels count active clock hours, not requests: a burst of 500 requests

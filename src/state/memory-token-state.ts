@@ -9,7 +9,7 @@ import { FIVE_MINUTES_MS, HOUR_MS, MAX_PLACES } from "./windows.js";
 
 /**
  * One token's state in the memory store: the same facts the Redis keys hold
- * (see `state-keys.ts`), applied by the same rules as `observe-4.lua`, step
+ * (see `state-keys.ts`), applied by the same rules as `observe-2.lua`, step
  * for step, so both stores answer alike.
  */
 export class MemoryTokenState {

@@ -3,7 +3,7 @@ import { EVENT_MINUTES, minuteOf } from "./windows.js";
 /**
  * Small per-minute counters (alternations, 401/403 responses) kept for the
  * last `EVENT_MINUTES` minutes behind the token's newest minute: the twin
- * of the `s<minute>` / `d<minute>` fields `observe-4.lua` keeps in the
+ * of the `s<minute>` / `d<minute>` fields `observe-2.lua` keeps in the
  * bucket hash. A token that never alternates or fails has none.
  */
 export class MinuteCounters {

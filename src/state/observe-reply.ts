@@ -4,11 +4,11 @@ import { scriptStatusError } from "./state-errors.js";
 import type { ObserveReply } from "./state-scripts.js";
 import type { TokenObservation, WindowStats } from "./token-state-store.js";
 
-/** Integers per observation in the `stats` part of the reply (see observe-4.lua). */
+/** Integers per observation in the `stats` part of the reply (see observe-2.lua). */
 const STATS_WIDTH = 22;
 
 /**
- * Turn the reply of `observe-4.lua` into one `WindowStats` per observation.
+ * Turn the reply of `observe-2.lua` into one `WindowStats` per observation.
  *
  * The script returns the token's timeline as it was before the call and the
  * set-based statistics per observation; the rate windows are recomputed here

@@ -1,11 +1,11 @@
 /**
- * A bounded set of members (client networks, user-agent families) with the
- * event time each was last seen: the in-memory twin of the Redis sorted sets
- * that `observe-4.lua` keeps (member → score = last seen).
+ * A bounded set of members (client networks, user-agent families, ASNs,
+ * countries) with the event time each was last seen: the in-memory twin of
+ * the `<set>:<member>` fields `observe-2.lua` keeps in the meta hash.
  *
- * When full, the least recently seen member is evicted. Ties are broken the
- * way a Redis sorted set orders equal scores, by the member's bytes, so both
- * stores evict the same member.
+ * When full, the least recently seen member is evicted. Ties are broken by
+ * the member's bytes, as the script does, so both stores evict the same
+ * member.
  */
 export class RecencySet {
   private readonly lastSeen = new Map<string, number>();

@@ -13,35 +13,36 @@ import { checkTokenFp } from "./state-input.js";
  * |            |        | `o:<partitionKey>` highest applied offset of that partition,    |
  * |            |        | `w0`…`w6` hour-of-week levels (24 hex digits per weekday),      |
  * |            |        | `wd` week of the last decay, `ha` last counted clock hour,      |
- * |            |        | `hc` active hours, `a:<asn>` / `c:<country>` → last-seen ts     |
- * |            |        | (16 each), `ll` last location `lat,lon,km` and `lt` its time,   |
- * |            |        | `n1` / `n2` last and previous network, `bq` browser requests,   |
- * |            |        | `rv` event time of our revocation                               |
+ * |            |        | `hc` active hours, the recency sets as `<set>:<member>` →       |
+ * |            |        | last-seen event time: `n:<network>` (≤ `state.maxNetworks`),    |
+ * |            |        | `u:<user-agent family>` (≤ `state.maxUserAgents`), `a:<asn>`    |
+ * |            |        | and `c:<country>` (16 each), `ll` last location `lat,lon,km`    |
+ * |            |        | and `lt` its time, `n1` / `n2` last and previous network,       |
+ * |            |        | `bq` browser requests, `rv` event time of our revocation        |
  * | `P{F}:b`   | hash   | minute bucket (`floor(ts / 60000)`) → request count, last 61;   |
  * |            |        | `s<minute>` alternations and `d<minute>` 401/403, last 11       |
- * | `P{F}:n`   | zset   | client network → last-seen event time (ms)                      |
- * | `P{F}:u`   | zset   | user-agent family → last-seen event time (ms)                   |
  * | `P{F}:c`   | hash   | rule id → `<event time>:<decision id>` of its last firing       |
  * | `P{F}:r`   | string | decision id holding the token's revocation, `:done` once        |
  * |            |        | delivered, `:withdrawn` once an operator took it back           |
  * | `Pe:{N}:H` | set    | fingerprints of tokens that used network `N` in hour `H`        |
  * |            |        | (at most 64; lives two hours) — shared-egress learning          |
  *
- * An active token has four keys (`c` and `r` appear only once a rule fires
- * or a revocation is claimed). Memory per active token, the design target
- * being 1 KB, measured with `bench/state-memory.ts` on Redis 7.0 (10,000
- * tokens, each with 20 requests over an hour from 1–3 networks and 1–2 user
- * agents, every request with an ASN, a country and a location): about
- * 1,130 bytes, of which 896 are the four keys' `MEMORY USAGE` (meta 328,
- * buckets 296, each zset 136) and the rest their entries in the main and
- * expires dictionaries; 980 bytes at 5 requests. A token busy in every
- * minute of the hour and alternating between two networks reaches about
- * 1,440 bytes (the bucket hash grows to ~710). Everything new for the
- * geo, hour and alternation signals lives in the two existing hashes
- * because a key of its own costs ~120 bytes before any content; the meta
- * hash must stay a listpack (values ≤ 64 bytes), which is why the hour
- * profile is one 24-digit field per weekday. Before these signals the
- * same token measured ~920 bytes.
+ * An active token has two keys (`c` and `r` appear only once a rule fires
+ * or a revocation is claimed). Each key costs about 100 bytes of name,
+ * object and dictionary entries before any content, so the design keeps
+ * keys few: the recency sets share the meta hash instead of a sorted set
+ * each, and the minute buckets have the other hash, because a token busy
+ * in every minute would push one hash past Redis's compact (listpack)
+ * encoding, whose limit is 128 entries of at most 64 bytes each. The meta
+ * hash reaches that limit only when every recency set is full (64
+ * networks, 16 agents, 16 ASNs and 16 countries); such a token's hash
+ * turns into a larger hash table, which is correct, only bigger. Memory
+ * per active token (design target 1 KB), measured with
+ * `bench/state-memory.ts` on Redis 7.0 (100,000 tokens, each with 20
+ * requests over an hour from 1–3 networks and 1–2 user agents, every
+ * request with an ASN, a country and a location): about 837 bytes, of
+ * which 752 are the two keys' `MEMORY USAGE` (meta 456, buckets 296); it
+ * was 1,115 bytes with the networks and agents in two sorted sets.
  *
  * The braces are a Redis Cluster hash tag: only `F` is hashed, so all keys of
  * one token live in one slot and a script may touch them together. The
@@ -56,14 +57,12 @@ import { checkTokenFp } from "./state-input.js";
 export interface TokenKeys {
   readonly meta: string;
   readonly buckets: string;
-  readonly networks: string;
-  readonly userAgents: string;
   readonly cooldowns: string;
   readonly revocation: string;
 }
 
 /** The suffixes above, in the order of `TokenKeys`. */
-export const KEY_SUFFIXES = ["m", "b", "n", "u", "c", "r"] as const;
+export const KEY_SUFFIXES = ["m", "b", "c", "r"] as const;
 
 /** Builds the keys of tokens under one prefix. */
 export class StateKeys {
@@ -91,17 +90,15 @@ export class StateKeys {
     return {
       meta: `${base}m`,
       buckets: `${base}b`,
-      networks: `${base}n`,
-      userAgents: `${base}u`,
       cooldowns: `${base}c`,
       revocation: `${base}r`,
     };
   }
 
-  /** The keys `observe-4.lua` takes, in its `KEYS` order. */
-  observeKeys(tokenFp: string): [string, string, string, string] {
+  /** The keys `observe-2.lua` takes, in its `KEYS` order. */
+  observeKeys(tokenFp: string): [string, string] {
     const base = this.tokenBase(tokenFp);
-    return [`${base}m`, `${base}b`, `${base}n`, `${base}u`];
+    return [`${base}m`, `${base}b`];
   }
 
   /** The shared-egress set of one network and hour; the network is its hash tag. */

@@ -11,7 +11,7 @@ import type { Cluster, Redis } from "ioredis";
 /** A client of either kind; both support `defineCommand` and pipelines. */
 export type RedisClient = Redis | Cluster;
 
-/** The reply of `observe-4.lua`; see its header. */
+/** The reply of `observe-2.lua`; see its header. */
 export type ObserveReply =
   | [meta: (string | null)[], buckets: string[], stats: number[], locations: string[]]
   | number;
@@ -43,7 +43,7 @@ export interface StatePipeline {
 }
 
 const SCRIPTS = [
-  { command: "twObserve", file: "observe-4.lua", keys: 4 },
+  { command: "twObserve", file: "observe-2.lua", keys: 2 },
   { command: "twClaimCooldown", file: "claim-cooldown-1.lua", keys: 1 },
   { command: "twClaimRevocation", file: "claim-revocation-1.lua", keys: 1 },
   { command: "twConfirmRevocation", file: "confirm-revocation-2.lua", keys: 2 },

@@ -47,7 +47,7 @@ describe("redis store", () => {
     const base = `${fixture.prefix}{${FP}}:`;
     assert.deepEqual(
       await keysOf(fixture.prefix),
-      ["b", "c", "m", "n", "r", "u"].map((suffix) => base + suffix),
+      ["b", "c", "m", "r"].map((suffix) => base + suffix),
     );
   });
 
@@ -68,6 +68,11 @@ describe("redis store", () => {
       hc: "1",
       n1: "192.0.2.10",
       n2: "198.51.100.7",
+      // The recency sets: member -> last-seen event time.
+      "n:192.0.2.10": String(T0 + MINUTE),
+      "n:198.51.100.7": String(T0 + 30_000),
+      "u:Chrome": String(T0 + MINUTE),
+      "u:curl": String(T0 + 30_000),
     });
     // 192.0.2.10, 198.51.100.7, then 192.0.2.10 again: one alternation in the third minute.
     assert.deepEqual(await redis.hgetall(`${base}b`), {
@@ -75,25 +80,13 @@ describe("redis store", () => {
       [minute + 1]: "1",
       [`s${minute + 1}`]: "1",
     });
-    assert.deepEqual(await redis.zrange(`${base}n`, 0, -1, "WITHSCORES"), [
-      "198.51.100.7",
-      String(T0 + 30_000),
-      "192.0.2.10",
-      String(T0 + MINUTE),
-    ]);
-    assert.deepEqual(await redis.zrange(`${base}u`, 0, -1, "WITHSCORES"), [
-      "curl",
-      String(T0 + 30_000),
-      "Chrome",
-      String(T0 + MINUTE),
-    ]);
     assert.deepEqual(await redis.hgetall(`${base}c`), { "many-networks": `${T0 + MINUTE}:d1` });
     assert.equal(await redis.get(`${base}r`), "d1");
   });
 
   test("gives every key a TTL: the state TTL, or the revocation's own", async () => {
     const base = `${fixture.prefix}{${FP}}:`;
-    for (const suffix of ["m", "b", "n", "u", "c"]) {
+    for (const suffix of ["m", "b", "c"]) {
       const ttl = await redis.pttl(base + suffix);
       assert.ok(ttl > CONFIG.ttlMs - 10_000 && ttl <= CONFIG.ttlMs, `${suffix}: ${ttl}`);
     }
@@ -189,7 +182,7 @@ describe("redis store batching and failures", () => {
   test("a key of the wrong type fails as a non-retriable script error", async () => {
     const { store, client, prefix, dispose } = await redisStoreUnderTest(CONFIG);
     try {
-      await client.set(`${prefix}{fp-typed}:n`, "not a sorted set");
+      await client.set(`${prefix}{fp-typed}:m`, "not a hash");
       await assert.rejects(store.observe("fp-typed", [obs(T0)]), {
         code: "STATE_SCRIPT_FAILED",
         retriable: false,
@@ -206,7 +199,7 @@ describe("redis store batching and failures", () => {
     const { client, prefix, dispose } = await redisStoreUnderTest(CONFIG);
     try {
       const commands = defineStateCommands(client);
-      const keys = ["m", "b", "n", "u"].map((suffix) => `${prefix}{fp-bad}:${suffix}`);
+      const keys = ["m", "b"].map((suffix) => `${prefix}{fp-bad}:${suffix}`);
 
       const reply = await commands.twObserve(...keys, "3600000", "64", "16", String(T0));
       assert.equal(reply, -1);

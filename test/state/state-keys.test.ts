@@ -9,8 +9,6 @@ describe("state keys", () => {
     assert.deepEqual(keys, {
       meta: "tw:{Zm9vYmFyYmF6cXV4}:m",
       buckets: "tw:{Zm9vYmFyYmF6cXV4}:b",
-      networks: "tw:{Zm9vYmFyYmF6cXV4}:n",
-      userAgents: "tw:{Zm9vYmFyYmF6cXV4}:u",
       cooldowns: "tw:{Zm9vYmFyYmF6cXV4}:c",
       revocation: "tw:{Zm9vYmFyYmF6cXV4}:r",
     });
@@ -21,12 +19,7 @@ describe("state keys", () => {
   });
 
   test("gives the observe script its keys in the script's order", () => {
-    assert.deepEqual(new StateKeys("p:").observeKeys("fp"), [
-      "p:{fp}:m",
-      "p:{fp}:b",
-      "p:{fp}:n",
-      "p:{fp}:u",
-    ]);
+    assert.deepEqual(new StateKeys("p:").observeKeys("fp"), ["p:{fp}:m", "p:{fp}:b"]);
   });
 
   test("refuses a prefix with braces, which would steal the hash tag", () => {

@@ -89,6 +89,24 @@ export function distinctSetContract(factory: StoreFactory): void {
     });
   });
 
+  test("the tie-break is byte order, not a locale's collation", async () => {
+    // Bytes put "B" (0x42) before "a" (0x61); an en_US collation puts "a" first.
+    await withStore(factory, { maxUserAgents: 2 }, async (store) => {
+      const stats = await observeEach(store, "fp-tie-bytes", [
+        at(T0, "n1", "a"),
+        at(T0, "n1", "B"),
+        at(T0 + 1, "n1", "c"),
+        at(T0 + 2, "n1", "a"),
+        at(T0 + 3, "n1", "B"),
+      ]);
+
+      assert.deepEqual(
+        stats.map((s) => s?.userAgentKnown),
+        [false, false, false, true, false],
+      );
+    });
+  });
+
   test("keeps at most maxUserAgents and counts user agents within the hour", async () => {
     await withStore(factory, { maxUserAgents: 2 }, async (store) => {
       const stats = await observeEach(store, "fp-agents", [

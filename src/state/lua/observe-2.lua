@@ -36,8 +36,6 @@
 ]]
 local metaKey = KEYS[1]
 local bucketKey = KEYS[2]
-local networkKey = KEYS[3]
-local agentKey = KEYS[4]
 
 -- src/state/windows.ts holds the same numbers.
 local MINUTE = 60000
@@ -84,16 +82,20 @@ local function dropMeta(field)
   removed[field] = true
 end
 
--- ASNs and countries live in the meta hash: a key of their own would cost
--- more than their few entries.
-local places = { a = {}, c = {} }
-local placeCount = { a = 0, c = 0 }
+-- Recency sets live in the meta hash as <set>:<member> -> last-seen ts:
+-- n networks, u user-agent families, a ASNs, c countries. A key of their
+-- own would cost more than their few entries, and fewer keys are fewer
+-- reads, writes and PEXPIREs per call.
+local limits = { n = maxNetworks, u = maxAgents, a = maxPlaces, c = maxPlaces }
+local sets = { n = {}, u = {}, a = {}, c = {} }
+local setSize = { n = 0, u = 0, a = 0, c = 0 }
 for field, value in pairs(meta) do
-  local kind = string.sub(field, 1, 2)
-  if kind == "a:" or kind == "c:" then
-    local set = string.sub(kind, 1, 1)
-    places[set][string.sub(field, 3)] = tonumber(value)
-    placeCount[set] = placeCount[set] + 1
+  if string.sub(field, 2, 2) == ":" then
+    local set = string.sub(field, 1, 1)
+    if sets[set] then
+      sets[set][string.sub(field, 3)] = tonumber(value)
+      setSize[set] = setSize[set] + 1
+    end
   end
 end
 
@@ -115,69 +117,55 @@ local changedMinutes = {}
 local changedEvents = { s = {}, d = {} }
 local applied = false
 
-local networkCount = redis.call("ZCARD", networkKey)
-local agentCount = redis.call("ZCARD", agentKey)
-
-local function lastSeenOf(key, member)
-  return tonumber(redis.call("ZSCORE", key, member))
+-- Byte order, as the embedded store compares; Lua's `<` on strings follows
+-- the server's collation locale.
+local function bytesBefore(a, b)
+  local n = math.min(#a, #b)
+  for i = 1, n do
+    local x, y = string.byte(a, i), string.byte(b, i)
+    if x ~= y then return x < y end
+  end
+  return #a < #b
 end
 
 -- Last-seen only moves forward; a new member may push out the least
--- recently seen one (lowest score, then lowest member bytes).
-local function touch(key, member, tsArg, ts, last, size, limit)
-  if last == nil then
-    redis.call("ZADD", key, tsArg, member)
-    size = size + 1
-    if size > limit then
-      redis.call("ZREMRANGEBYRANK", key, 0, size - limit - 1)
-      size = limit
-    end
-  elseif ts > last then
-    redis.call("ZADD", key, tsArg, member)
-  end
-  return size
-end
-
--- The same rule for ASNs and countries, over a Lua table (evicted fields
--- are deleted from the meta hash).
-local function touchPlace(set, member, ts)
-  local known = places[set][member]
+-- recently seen one (lowest ts, then lowest member bytes), evicted fields
+-- being deleted from the meta hash.
+local function touch(set, member, ts)
+  local known = sets[set][member]
   if known ~= nil then
     if ts > known then
-      places[set][member] = ts
+      sets[set][member] = ts
       setMeta(set .. ":" .. member, ts)
     end
     return
   end
-  places[set][member] = ts
+  sets[set][member] = ts
   setMeta(set .. ":" .. member, ts)
-  placeCount[set] = placeCount[set] + 1
-  if placeCount[set] <= maxPlaces then
+  setSize[set] = setSize[set] + 1
+  if setSize[set] <= limits[set] then
     return
   end
   local oldest, oldestTs = nil, nil
-  for name, seen in pairs(places[set]) do
-    if oldestTs == nil or seen < oldestTs or (seen == oldestTs and name < oldest) then
+  for name, seen in pairs(sets[set]) do
+    local tie = seen == oldestTs and bytesBefore(name, oldest)
+    if oldestTs == nil or seen < oldestTs or tie then
       oldest, oldestTs = name, seen
     end
   end
-  places[set][oldest] = nil
-  placeCount[set] = placeCount[set] - 1
+  sets[set][oldest] = nil
+  setSize[set] = setSize[set] - 1
   dropMeta(set .. ":" .. oldest)
 end
 
-local function countPlaces(set, since)
+local function countSeenAfter(set, since)
   local n = 0
-  for _, seen in pairs(places[set]) do
+  for _, seen in pairs(sets[set]) do
     if seen > since then
       n = n + 1
     end
   end
   return n
-end
-
-local function after(ts)
-  return string.format("(%d", ts)
 end
 
 local function isDuplicate(partition, offsetArg)
@@ -279,12 +267,12 @@ for i = 0, count - 1 do
   local duplicate = (not afterRevocation) and isDuplicate(ARGV[base + 4], ARGV[base + 5])
   local apply = not duplicate and not afterRevocation
 
-  local lastNetwork = lastSeenOf(networkKey, network)
-  local lastAgent = lastSeenOf(agentKey, agent)
-  local asnKnown = asn == "" or places.a[asn] ~= nil
-  local countryKnown = country == "" or places.c[country] ~= nil
-  local knownAsns = placeCount.a
-  local knownCountries = placeCount.c
+  local lastNetwork = sets.n[network]
+  local lastAgent = sets.u[agent]
+  local asnKnown = asn == "" or sets.a[asn] ~= nil
+  local countryKnown = country == "" or sets.c[country] ~= nil
+  local knownAsns = setSize.a
+  local knownCountries = setSize.c
   locations[i + 1] = meta.ll and (meta.ll .. "," .. meta.lt) or ""
 
   local clockHour = math.floor(ts / HOUR)
@@ -315,10 +303,10 @@ for i = 0, count - 1 do
       changedMinutes[minute] = true
     end
 
-    networkCount = touch(networkKey, network, tsArg, ts, lastNetwork, networkCount, maxNetworks)
-    agentCount = touch(agentKey, agent, tsArg, ts, lastAgent, agentCount, maxAgents)
-    if asn ~= "" then touchPlace("a", asn, ts) end
-    if country ~= "" then touchPlace("c", country, ts) end
+    touch("n", network, ts)
+    touch("u", agent, ts)
+    if asn ~= "" then touch("a", asn, ts) end
+    if country ~= "" then touch("c", country, ts) end
 
     local lastHour = tonumber(meta.ha)
     if lastHour == nil or clockHour > lastHour then
@@ -345,18 +333,18 @@ for i = 0, count - 1 do
   local minute = math.floor(ts / MINUTE)
   local n = #stats
   stats[n + 1] = duplicate and 1 or 0
-  stats[n + 2] = redis.call("ZCOUNT", networkKey, after(ts - FIVE_MINUTES), "+inf")
-  stats[n + 3] = redis.call("ZCOUNT", networkKey, after(ts - HOUR), "+inf")
-  stats[n + 4] = redis.call("ZCOUNT", agentKey, after(ts - HOUR), "+inf")
+  stats[n + 2] = countSeenAfter("n", ts - FIVE_MINUTES)
+  stats[n + 3] = countSeenAfter("n", ts - HOUR)
+  stats[n + 4] = countSeenAfter("u", ts - HOUR)
   stats[n + 5] = (lastNetwork ~= nil and lastNetwork > ts - HOUR) and 1 or 0
   stats[n + 6] = (lastAgent ~= nil and lastAgent > ts - HOUR) and 1 or 0
   stats[n + 7] = hourLevel
   stats[n + 8] = dayLevel
   stats[n + 9] = activeHours
   stats[n + 10] = lastAgent ~= nil and 1 or 0
-  stats[n + 11] = countPlaces("a", ts - FIVE_MINUTES)
-  stats[n + 12] = countPlaces("a", ts - HOUR)
-  stats[n + 13] = countPlaces("c", ts - HOUR)
+  stats[n + 11] = countSeenAfter("a", ts - FIVE_MINUTES)
+  stats[n + 12] = countSeenAfter("a", ts - HOUR)
+  stats[n + 13] = countSeenAfter("c", ts - HOUR)
   stats[n + 14] = asnKnown and 1 or 0
   stats[n + 15] = countryKnown and 1 or 0
   stats[n + 16] = knownAsns
