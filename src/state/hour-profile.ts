@@ -10,10 +10,18 @@ export interface HourReading {
   readonly activeHours: number;
 }
 
+/** What storage keeps of an hour profile; `levels` holds only the non-zero hours of the week. */
+export interface HourProfileSnapshot {
+  readonly decayWeek: number | null;
+  readonly lastHour: number | null;
+  readonly active: number;
+  /** `[hour of week (day × 24 + hour), level]` for every level above 0. */
+  readonly levels: ReadonlyArray<readonly [number, number]>;
+}
+
 /**
- * A token's hour-of-week usage profile with weekly decay, the in-memory twin
- * of the `w0`…`w6`, `wd`, `ha`, `hc` fields `observe-2.lua` keeps in the
- * meta hash. Integers only, so both stores compute the same levels.
+ * A token's hour-of-week usage profile with weekly decay. Integers only, so
+ * a snapshot stores it exactly.
  *
  * Levels count active clock hours, not requests: a burst of 500 requests
  * in one hour says no more about the owner's working hours than one.
@@ -24,6 +32,35 @@ export class HourProfile {
   private decayWeek: number | null = null;
   private lastHour: number | null = null;
   private active = 0;
+
+  /** Rebuild a profile from what storage kept. */
+  static restore(snapshot: HourProfileSnapshot): HourProfile {
+    const profile = new HourProfile();
+    profile.decayWeek = snapshot.decayWeek;
+    profile.lastHour = snapshot.lastHour;
+    profile.active = snapshot.active;
+    for (const [slot, level] of snapshot.levels) {
+      const day = profile.levels[Math.floor(slot / 24)];
+      if (day) day[slot % 24] = level;
+    }
+    return profile;
+  }
+
+  /** The profile for storage: sparse, since most hours of a week are empty. */
+  snapshot(): HourProfileSnapshot {
+    const levels: [number, number][] = [];
+    for (const [day, hours] of this.levels.entries()) {
+      for (const [hour, level] of hours.entries()) {
+        if (level > 0) levels.push([day * 24 + hour, level]);
+      }
+    }
+    return { decayWeek: this.decayWeek, lastHour: this.lastHour, active: this.active, levels };
+  }
+
+  /** The levels, seven days (Monday first, as `dayOfWeekOf`) of 24 UTC hours. */
+  week(): number[][] {
+    return this.levels.map((day) => [...day]);
+  }
 
   /** Apply the weekly decay due at `ts` (only ever forward). */
   decayTo(ts: number): void {

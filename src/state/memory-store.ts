@@ -1,5 +1,4 @@
 import type { StateConfig } from "../config/schema.js";
-import { MemoryTokenState } from "./memory-token-state.js";
 import {
   checkNonNegative,
   checkObservation,
@@ -7,6 +6,7 @@ import {
   checkStateConfig,
   checkTokenFp,
 } from "./state-input.js";
+import { TokenState } from "./token-state.js";
 import type {
   EgressUse,
   RevocationClaim,
@@ -50,7 +50,7 @@ interface Revocation {
  * `ttlMs` of event time from the clock when it was made (Redis: wall clock).
  */
 export class MemoryTokenStateStore implements TokenStateStore {
-  private readonly tokens = new Map<string, MemoryTokenState>();
+  private readonly tokens = new Map<string, TokenState>();
   private readonly cooldowns = new Map<string, Map<string, CooldownClaim>>();
   private readonly revocations = new Map<string, Revocation>();
   /** `network NUL hour` → tokens seen (the Redis egress sets). */
@@ -204,7 +204,7 @@ export class MemoryTokenStateStore implements TokenStateStore {
     if (observations.length === 0) return [];
     this.check(tokenFp, observations);
 
-    const state = this.liveToken(tokenFp) ?? new MemoryTokenState(this.config);
+    const state = this.liveToken(tokenFp) ?? new TokenState(this.config);
     const stats = observations.map((observation) => state.observe(observation));
     this.tokens.set(tokenFp, state);
 
@@ -217,7 +217,7 @@ export class MemoryTokenStateStore implements TokenStateStore {
     for (const observation of observations) checkObservation(observation);
   }
 
-  private liveToken(tokenFp: string): MemoryTokenState | null {
+  private liveToken(tokenFp: string): TokenState | null {
     const state = this.tokens.get(tokenFp);
     if (!state) return null;
     if (this.isExpired(state)) {
@@ -237,7 +237,7 @@ export class MemoryTokenStateStore implements TokenStateStore {
     return revocation;
   }
 
-  private isExpired(state: MemoryTokenState): boolean {
+  private isExpired(state: TokenState): boolean {
     return (state.newestTs ?? 0) < this.clock - this.config.ttlMs;
   }
 

@@ -2,9 +2,8 @@ import { EVENT_MINUTES, minuteOf } from "./windows.js";
 
 /**
  * Small per-minute counters (alternations, 401/403 responses) kept for the
- * last `EVENT_MINUTES` minutes behind the token's newest minute: the twin
- * of the `s<minute>` / `d<minute>` fields `observe-2.lua` keeps in the
- * bucket hash. A token that never alternates or fails has none.
+ * last `EVENT_MINUTES` minutes behind the token's newest minute. A token
+ * that never alternates or fails has none.
  */
 export class MinuteCounters {
   private readonly counts = new Map<number, number>();
@@ -19,6 +18,16 @@ export class MinuteCounters {
     for (const kept of this.counts.keys()) {
       if (kept < floor) this.counts.delete(kept);
     }
+  }
+
+  /** Every retained minute with its count. */
+  entries(): IterableIterator<[number, number]> {
+    return this.counts.entries();
+  }
+
+  /** Put back a minute's count read from storage. */
+  restore(minute: number, count: number): void {
+    this.counts.set(minute, count);
   }
 
   /** The sum over the `minutes` minutes ending with `ts`'s minute, retained ones only. */

@@ -1,11 +1,10 @@
 /**
  * A bounded set of members (client networks, user-agent families, ASNs,
- * countries) with the event time each was last seen: the in-memory twin of
- * the `<set>:<member>` fields `observe-2.lua` keeps in the meta hash.
+ * countries) with the event time each was last seen.
  *
- * When full, the least recently seen member is evicted. Ties are broken by
- * the member's bytes, as the script does, so both stores evict the same
- * member.
+ * When full, the least recently seen member is evicted; ties are broken by
+ * the member's UTF-8 bytes, so the choice does not depend on insertion
+ * order, which a snapshot read back from Redis does not keep.
  */
 export class RecencySet {
   private readonly lastSeen = new Map<string, number>();
@@ -37,6 +36,16 @@ export class RecencySet {
     while (this.lastSeen.size > this.capacity) {
       this.evictOldest();
     }
+  }
+
+  /** Every member with its last-seen time, in no particular order. */
+  entries(): IterableIterator<[string, number]> {
+    return this.lastSeen.entries();
+  }
+
+  /** Put back a member read from storage, as it was (no eviction: it was within capacity). */
+  restore(member: string, ts: number): void {
+    this.lastSeen.set(member, ts);
   }
 
   /** Members last seen strictly after `since`. */

@@ -1,7 +1,5 @@
 import type { StateConfig } from "../config/schema.js";
-import { ConfigError } from "../errors.js";
-import { formatGeoPoint } from "./located-use.js";
-import { parseObserveReply } from "./observe-reply.js";
+import { ConfigError, DependencyError } from "../errors.js";
 import { isRedisReady, pingRedis } from "./redis-client.js";
 import { redisFailure, scriptStatusError } from "./state-errors.js";
 import {
@@ -9,15 +7,18 @@ import {
   checkObservation,
   checkPositiveDuration,
   checkStateConfig,
+  checkTokenFp,
 } from "./state-input.js";
-import { StateKeys } from "./state-keys.js";
+import { StateKeys, type TokenKeys } from "./state-keys.js";
 import {
   defineStateCommands,
-  type ObserveReply,
   type RedisClient,
+  type StateBulk,
   type StateCommands,
   statePipeline,
 } from "./state-scripts.js";
+import { decodeSnapshot, encodeSnapshot } from "./token-snapshot.js";
+import { TokenState } from "./token-state.js";
 import type {
   EgressUse,
   RevocationClaim,
@@ -27,7 +28,7 @@ import type {
   TokenStateStore,
   WindowStats,
 } from "./token-state-store.js";
-import { EGRESS_CAP, EGRESS_TTL_MS, MAX_PLACES } from "./windows.js";
+import { EGRESS_CAP, EGRESS_TTL_MS } from "./windows.js";
 
 /** Options of `RedisTokenStateStore`. */
 export interface RedisStoreOptions {
@@ -40,18 +41,31 @@ type ObserveBatch = ReadonlyArray<{
   observations: readonly TokenObservation[];
 }>;
 
+/** How often a token's read-apply-write is tried while other processes keep writing it. */
+const WRITE_ATTEMPTS = 8;
+
+/** One token of a batch on its way through read, apply and write. */
+interface PendingToken {
+  readonly keys: TokenKeys;
+  /** The batch entries of this token, in batch order: index and observations. */
+  readonly entries: Array<{ index: number; observations: readonly TokenObservation[] }>;
+}
+
 /**
- * Per-token state in Redis (standalone or Cluster). Every write is one Lua
- * script over the keys of one token (see `state-keys.ts` for the layout), so
- * each token's update is atomic and single-slot. `observeMany` sends one
- * script call per token: on a standalone server as one pipeline, one round
- * trip; on a Cluster as concurrent calls, which ioredis's
- * `enableAutoPipelining` groups into one pipeline per node.
+ * Per-token state in Redis (standalone or Cluster), one key per token (see
+ * `state-keys.ts`). `observeMany` reads every token of the batch in one
+ * round trip, applies each token's observations in Node with the same
+ * `TokenState` the embedded store uses, and writes each changed token back
+ * with a compare-and-set (store-state-2.lua) in a second round trip. A token
+ * another process wrote in between is read and applied again, so each
+ * token's update is atomic and single-slot. On a standalone server each
+ * round trip is one pipeline; on a Cluster, concurrent calls, which
+ * ioredis's `enableAutoPipelining` groups into one pipeline per node.
  *
- * Atomicity is per token, not per batch: when one token's script fails, the
- * tokens before it stay applied and the call throws. The caller retries the
- * batch; offsets make the retry count nothing twice (observations without an
- * offset are counted again).
+ * Atomicity is per token, not per batch: when one token's write fails, the
+ * tokens written before it stay applied and the call throws. The caller
+ * retries the batch; offsets make the retry count nothing twice
+ * (observations without an offset are counted again).
  */
 export class RedisTokenStateStore implements TokenStateStore {
   private readonly client: RedisClient & StateCommands;
@@ -81,31 +95,92 @@ export class RedisTokenStateStore implements TokenStateStore {
     tokenFp: string,
     observations: readonly TokenObservation[],
   ): Promise<WindowStats[]> {
-    if (observations.length === 0) return [];
-
-    const args = this.observeArgs(tokenFp, observations);
-    let reply: ObserveReply;
-    try {
-      reply = await this.client.twObserve(...args);
-    } catch (err) {
-      throw redisFailure("observe", err);
-    }
-    return parseObserveReply(reply, observations);
+    const [stats = []] = await this.observeMany([{ tokenFp, observations }]);
+    return stats;
   }
 
   async observeMany(batch: ObserveBatch): Promise<WindowStats[][]> {
-    const pending = batch.filter((entry) => entry.observations.length > 0);
-    if (pending.length === 0) return batch.map(() => []);
+    const results: WindowStats[][] = batch.map(() => []);
+    // A token listed twice is one read and one write, its entries applied in order.
+    const byToken = new Map<string, PendingToken>();
+    for (const [index, entry] of batch.entries()) {
+      checkTokenFp(entry.tokenFp);
+      for (const observation of entry.observations) checkObservation(observation);
+      if (entry.observations.length === 0) continue;
+      let token = byToken.get(entry.tokenFp);
+      if (!token) {
+        token = { keys: this.keys.forToken(entry.tokenFp), entries: [] };
+        byToken.set(entry.tokenFp, token);
+      }
+      token.entries.push({ index, observations: entry.observations });
+    }
+    let pending = [...byToken.values()];
 
-    const args = pending.map((entry) => this.observeArgs(entry.tokenFp, entry.observations));
-    const replies = await this.sendAll("twObserve", "observeMany", args);
+    for (let attempt = 1; pending.length > 0; attempt++) {
+      if (attempt > WRITE_ATTEMPTS) {
+        throw new DependencyError(
+          "STATE_WRITE_CONTENDED",
+          `observe: ${pending.length} token(s) changed by other processes on each of ` +
+            `${WRITE_ATTEMPTS} attempts`,
+        );
+      }
+      pending = await this.applyOnce(pending, results);
+    }
+    return results;
+  }
 
-    let next = 0;
-    return batch.map((entry) => {
-      if (entry.observations.length === 0) return [];
-      const reply = replies[next++] as ObserveReply;
-      return parseObserveReply(reply, entry.observations);
-    });
+  /**
+   * Read, apply and write `pending` once; fills `results` for the tokens
+   * written (or left unchanged) and returns those another process changed
+   * in between.
+   */
+  private async applyOnce(
+    pending: readonly PendingToken[],
+    results: WindowStats[][],
+  ): Promise<PendingToken[]> {
+    const stored = (await this.sendAll("observe", pending, (target, token) =>
+      target.mget(token.keys.state, token.keys.revoked),
+    )) as [string | null, string | null][];
+
+    const writes: { token: PendingToken; args: string[] }[] = [];
+    for (const [i, token] of pending.entries()) {
+      const [text, revokedAt] = stored[i] as [string | null, string | null];
+      const read = text === null ? null : decodeSnapshot(text);
+      const state = read
+        ? TokenState.restore(this.config, read.state)
+        : new TokenState(this.config);
+      state.setRevokedAt(revokedAt === null ? null : Number(revokedAt));
+
+      let applied = false;
+      for (const { index, observations } of token.entries) {
+        const stats = observations.map((observation) => state.observe(observation));
+        results[index] = stats;
+        applied ||= stats.some((s) => !s.duplicate && !s.afterRevocation);
+      }
+      if (!applied) continue;
+
+      const version = read?.version ?? 0;
+      writes.push({
+        token,
+        args: [
+          String(version),
+          revokedAt ?? "",
+          encodeSnapshot(version + 1, state.snapshot()),
+          String(this.config.ttlMs),
+        ],
+      });
+    }
+
+    const written = await this.sendAll("observe", writes, (target, { token, args }) =>
+      target.twStoreState(token.keys.state, token.keys.revoked, ...args),
+    );
+    const changed: PendingToken[] = [];
+    for (const [i, reply] of written.entries()) {
+      if (reply === 1) continue;
+      if (reply !== 0) throw scriptStatusError("observe", Number(reply));
+      changed.push((writes[i] as { token: PendingToken }).token);
+    }
+    return changed;
   }
 
   async claimCooldown(
@@ -162,7 +237,8 @@ export class RedisTokenStateStore implements TokenStateStore {
     try {
       reply = await this.client.twConfirmRevocation(
         keys.revocation,
-        keys.meta,
+        keys.state,
+        keys.revoked,
         decisionId,
         String(revokedAt),
       );
@@ -175,9 +251,9 @@ export class RedisTokenStateStore implements TokenStateStore {
 
   async markRevoked(tokenFp: string, ts: number): Promise<void> {
     checkNonNegative("ts", ts);
-    const key = this.keys.forToken(tokenFp).meta;
+    const keys = this.keys.forToken(tokenFp);
     try {
-      await this.client.twMarkRevoked(key, ts);
+      await this.client.twMarkRevoked(keys.state, keys.revoked, ts);
     } catch (err) {
       throw redisFailure("markRevoked", err);
     }
@@ -186,14 +262,14 @@ export class RedisTokenStateStore implements TokenStateStore {
   async observeEgress(uses: readonly EgressUse[]): Promise<number[]> {
     if (uses.length === 0) return [];
     for (const use of uses) checkNonNegative("egress hour", use.hour);
-    const args = uses.map((use) => [
-      this.keys.egress(use.network, use.hour),
-      String(EGRESS_TTL_MS),
-      String(EGRESS_CAP),
-      ...use.tokenFps,
-    ]);
-
-    const replies = await this.sendAll("twObserveEgress", "observeEgress", args);
+    const replies = await this.sendAll("observeEgress", uses, (target, use) =>
+      target.twObserveEgress(
+        this.keys.egress(use.network, use.hour),
+        String(EGRESS_TTL_MS),
+        String(EGRESS_CAP),
+        ...use.tokenFps,
+      ),
+    );
     return replies.map(Number);
   }
 
@@ -210,15 +286,12 @@ export class RedisTokenStateStore implements TokenStateStore {
   }
 
   async revocationStatus(tokenFp: string): Promise<RevocationStatus> {
-    const { revocation, meta } = this.keys.forToken(tokenFp);
+    const { revocation, revoked } = this.keys.forToken(tokenFp);
     let claim: string | null;
     let revokedAt: string | null;
     try {
-      // Two reads of one slot; a withdrawal in between is seen by the caller's next step.
-      [claim, revokedAt] = await Promise.all([
-        this.client.get(revocation),
-        this.client.hget(meta, "rv"),
-      ]);
+      // One slot, one read of both keys.
+      [claim = null, revokedAt = null] = await this.client.mget(revocation, revoked);
     } catch (err) {
       throw redisFailure("revocationStatus", err);
     }
@@ -226,10 +299,10 @@ export class RedisTokenStateStore implements TokenStateStore {
   }
 
   async withdrawRevocation(tokenFp: string): Promise<RevocationStatus> {
-    const { revocation, meta } = this.keys.forToken(tokenFp);
+    const { revocation, revoked } = this.keys.forToken(tokenFp);
     let reply: Awaited<ReturnType<StateCommands["twWithdrawRevocation"]>>;
     try {
-      reply = await this.client.twWithdrawRevocation(revocation, meta);
+      reply = await this.client.twWithdrawRevocation(revocation, revoked);
     } catch (err) {
       throw redisFailure("withdrawRevocation", err);
     }
@@ -261,57 +334,29 @@ export class RedisTokenStateStore implements TokenStateStore {
     }
   }
 
-  private observeArgs(tokenFp: string, observations: readonly TokenObservation[]): string[] {
-    const args: string[] = this.keys.observeKeys(tokenFp);
-    args.push(
-      String(this.config.ttlMs),
-      String(this.config.maxNetworks),
-      String(this.config.maxUserAgents),
-      String(MAX_PLACES),
-    );
-
-    for (const observation of observations) {
-      checkObservation(observation);
-      args.push(
-        String(observation.ts),
-        observation.network,
-        observation.userAgent,
-        observation.partitionKey,
-        observation.offset === null ? "" : String(observation.offset),
-        observation.asn == null ? "" : String(observation.asn),
-        observation.country ?? "",
-        observation.location ? formatGeoPoint(observation.location) : "",
-        observation.status === null ? "" : String(observation.status),
-        observation.browser ? "1" : "0",
-      );
-    }
-    return args;
-  }
-
   /**
-   * Run one script call per argument list (keys first) in one round trip:
-   * a pipeline on a single server; on a Cluster, concurrent calls, which
-   * ioredis's auto-pipelining groups into one pipeline per master (a plain
-   * pipeline may only hold keys of one node). A discarded pipeline or any
-   * failed call fails the whole batch, so nothing is taken as applied.
+   * Send one command per item in one round trip: a pipeline on a single
+   * server; on a Cluster, concurrent calls, which ioredis's auto-pipelining
+   * groups into one pipeline per master (a plain pipeline may only hold keys
+   * of one node). A discarded pipeline or any failed call fails the whole
+   * batch, so nothing is taken as applied.
    */
-  private async sendAll(
-    command: "twObserve" | "twObserveEgress",
+  private async sendAll<T>(
     operation: string,
-    argLists: string[][],
+    items: readonly T[],
+    queue: (target: StateBulk, item: T) => unknown,
   ): Promise<unknown[]> {
+    if (items.length === 0) return [];
     if (this.isCluster()) {
       try {
-        return await Promise.all(
-          argLists.map(([key, ...rest]) => this.client[command](key as string, ...rest)),
-        );
+        return await Promise.all(items.map((item) => queue(this.client, item)));
       } catch (err) {
         throw redisFailure(operation, err);
       }
     }
 
     const pipeline = statePipeline(this.client);
-    for (const [key, ...rest] of argLists) pipeline[command](key as string, ...rest);
+    for (const item of items) queue(pipeline, item);
     let results: [Error | null, unknown][] | null;
     try {
       results = await pipeline.exec();

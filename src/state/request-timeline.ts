@@ -19,9 +19,7 @@ export interface TimelineSnapshot {
 /**
  * A token's request counts in one-minute buckets, plus its first and newest
  * event time and lifetime total. Both stores use this class for the rate
- * windows: the memory store keeps one per token, the Redis store rebuilds one
- * from the snapshot its script returns and replays the batch on it, so the
- * arithmetic exists once.
+ * windows, inside `TokenState`.
  *
  * Window definitions, with `M = minute(ts)` and `N = minute(newest ts)`:
  * - retained buckets are `N − 60 … N`; a late event is counted only if its
@@ -50,6 +48,11 @@ export class RequestTimeline {
       timeline.counts.set(minute, count);
     }
     return timeline;
+  }
+
+  /** The retained minute buckets, `[minute, count]`. */
+  buckets(): IterableIterator<[number, number]> {
+    return this.counts.entries();
   }
 
   /** Count one request at event time `ts` (already known not to be a duplicate). */

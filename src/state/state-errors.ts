@@ -11,6 +11,10 @@ import { DependencyError, TokenwatchError } from "../errors.js";
  * | `STATE_SCRIPT_FAILED`     | no        | a script raised an error (e.g. `WRONGTYPE`: another     |
  * |                           |           | program wrote under `redis.keyPrefix`; use a free one)  |
  * | `STATE_SCRIPT_PROTOCOL`   | no        | a script rejected its arguments: a tokenwatch bug       |
+ * | `STATE_SNAPSHOT_GARBLED`  | no        | a token's stored state is not what tokenwatch writes    |
+ * |                           |           | (another program wrote under `redis.keyPrefix`)         |
+ * | `STATE_WRITE_CONTENDED`   | yes       | other processes kept changing a token's state while     |
+ * |                           |           | this one applied a batch to it; retried after backoff   |
  * | `STATE_INVALID_INPUT`     | no        | an observation or claim the store cannot accept         |
  */
 
@@ -21,6 +25,13 @@ export class StateError extends TokenwatchError {}
 export class StateInputError extends StateError {
   constructor(message: string) {
     super("STATE_INVALID_INPUT", message);
+  }
+}
+
+/** A token's stored state that cannot be read back. */
+export class StateSnapshotError extends StateError {
+  constructor(message: string) {
+    super("STATE_SNAPSHOT_GARBLED", message);
   }
 }
 

@@ -11,11 +11,6 @@ import type { Cluster, Redis } from "ioredis";
 /** A client of either kind; both support `defineCommand` and pipelines. */
 export type RedisClient = Redis | Cluster;
 
-/** The reply of `observe-2.lua`; see its header. */
-export type ObserveReply =
-  | [meta: (string | null)[], buckets: string[], stats: number[], locations: string[]]
-  | number;
-
 /** The reply of `claim-revocation-1.lua`; see its header. */
 export type RevocationReply = [granted: number, holder: string] | number;
 
@@ -26,28 +21,41 @@ type Arg = string | number;
 
 /** The commands `defineStateCommands` adds, as they are called. */
 export interface StateCommands {
-  twObserve(...keysThenArgs: Arg[]): Promise<ObserveReply>;
+  twStoreState(state: string, revoked: string, ...args: Arg[]): Promise<number>;
   twClaimCooldown(key: string, ...args: Arg[]): Promise<number>;
   twClaimRevocation(key: string, ...args: Arg[]): Promise<RevocationReply>;
-  twConfirmRevocation(claim: string, meta: string, ...args: Arg[]): Promise<number>;
-  twMarkRevoked(key: string, ...args: Arg[]): Promise<number>;
-  twWithdrawRevocation(claimKey: string, metaKey: string): Promise<WithdrawReply>;
+  twConfirmRevocation(
+    claim: string,
+    state: string,
+    revoked: string,
+    ...args: Arg[]
+  ): Promise<number>;
+  twMarkRevoked(state: string, revoked: string, ...args: Arg[]): Promise<number>;
+  twWithdrawRevocation(claimKey: string, revokedKey: string): Promise<WithdrawReply>;
   twObserveEgress(key: string, ...args: Arg[]): Promise<number>;
 }
 
-/** The same commands queued on a pipeline (the reply arrives from `exec`). */
-export interface StatePipeline {
-  twObserve(...keysThenArgs: Arg[]): StatePipeline;
-  twObserveEgress(key: string, ...args: Arg[]): StatePipeline;
+/**
+ * What the store sends in bulk, on the client itself (a Cluster, where
+ * auto-pipelining groups concurrent calls) or queued on a pipeline.
+ */
+export interface StateBulk {
+  mget(...keys: string[]): unknown;
+  twStoreState(state: string, revoked: string, ...args: Arg[]): unknown;
+  twObserveEgress(key: string, ...args: Arg[]): unknown;
+}
+
+/** The bulk commands queued on a pipeline (the replies arrive from `exec`). */
+export interface StatePipeline extends StateBulk {
   exec(): Promise<[Error | null, unknown][] | null>;
 }
 
 const SCRIPTS = [
-  { command: "twObserve", file: "observe-2.lua", keys: 2 },
+  { command: "twStoreState", file: "store-state-2.lua", keys: 2 },
   { command: "twClaimCooldown", file: "claim-cooldown-1.lua", keys: 1 },
   { command: "twClaimRevocation", file: "claim-revocation-1.lua", keys: 1 },
-  { command: "twConfirmRevocation", file: "confirm-revocation-2.lua", keys: 2 },
-  { command: "twMarkRevoked", file: "mark-revoked-1.lua", keys: 1 },
+  { command: "twConfirmRevocation", file: "confirm-revocation-3.lua", keys: 3 },
+  { command: "twMarkRevoked", file: "mark-revoked-2.lua", keys: 2 },
   { command: "twWithdrawRevocation", file: "withdraw-revocation-2.lua", keys: 2 },
   { command: "twObserveEgress", file: "observe-egress-1.lua", keys: 1 },
 ] as const;

@@ -1,8 +1,10 @@
 /**
  * The per-token state contract. Two implementations share it: Redis (the
- * service; atomic Lua scripts, every key of a token in one cluster slot) and
- * an embedded in-memory store (offline replay, first run). One contract test
- * suite runs against both, so they must give identical answers.
+ * service; a compare-and-set write per token and batch, every key of a
+ * token in one cluster slot) and an embedded in-memory store (offline
+ * replay, first run). Both apply observations with the same `TokenState`;
+ * one contract test suite runs against both, so they must give identical
+ * answers.
  *
  * Event time, not wall-clock time, drives every window: `ts` of the
  * observation is "now" for that observation, so replaying a day of logs

@@ -1,7 +1,7 @@
 /**
  * The windows every per-token statistic is measured over, on event time:
- * an observation's `ts` is "now" for it. Both stores follow these rules; the
- * Lua scripts in `./lua` repeat the numbers, so keep them in step.
+ * an observation's `ts` is "now" for it. Both stores apply them with the
+ * same code (token-state.ts).
  *
  * With `M = floor(ts / 60000)` the observation's minute and `N` the minute
  * of the newest event applied to the token (after applying this one):

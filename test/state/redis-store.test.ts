@@ -4,10 +4,10 @@ import { after, before, describe, test } from "node:test";
 import type { Redis } from "ioredis";
 import calculateSlot from "ioredis/built/utils/calculateSlot.js";
 import type { StateConfig } from "../../src/config/schema.js";
-import { parseObserveReply } from "../../src/state/observe-reply.js";
 import { connectRedis } from "../../src/state/redis-client.js";
 import { RedisTokenStateStore } from "../../src/state/redis-store.js";
 import { defineStateCommands } from "../../src/state/state-scripts.js";
+import { decodeSnapshot } from "../../src/state/token-snapshot.js";
 import { dumpRedis, leakedSecrets } from "../support/secrets.js";
 import { DEFAULT_CONFIG, HOUR, MINUTE, obs, T0 } from "./contract/contract-support.js";
 import { REDIS_URL, redisStoreUnderTest, uniquePrefix } from "./redis-fixture.js";
@@ -47,46 +47,64 @@ describe("redis store", () => {
     const base = `${fixture.prefix}{${FP}}:`;
     assert.deepEqual(
       await keysOf(fixture.prefix),
-      ["b", "c", "m", "r"].map((suffix) => base + suffix),
+      ["c", "r", "s"].map((suffix) => base + suffix),
     );
   });
 
   test("stores real values in each key", async () => {
     const base = `${fixture.prefix}{${FP}}:`;
     const minute = Math.floor(T0 / MINUTE);
+    const text = (await redis.get(`${base}s`)) as string;
+    const { version, state } = decodeSnapshot(text);
 
-    assert.deepEqual(await redis.hgetall(`${base}m`), {
-      f: String(T0),
-      l: String(T0 + MINUTE),
-      t: "3",
-      "o:logs/0": "11",
-      "o:logs/1": "3",
-      // Monday 10:00 UTC is the eleventh hex digit of w0 (one active hour: level 4).
-      w0: "000000000040000000000000",
-      wd: String(Math.floor((Math.floor(T0 / (24 * HOUR)) + 3) / 7)),
-      ha: String(Math.floor(T0 / HOUR)),
-      hc: "1",
-      n1: "192.0.2.10",
-      n2: "198.51.100.7",
-      // The recency sets: member -> last-seen event time.
-      "n:192.0.2.10": String(T0 + MINUTE),
-      "n:198.51.100.7": String(T0 + 30_000),
-      "u:Chrome": String(T0 + MINUTE),
-      "u:curl": String(T0 + 30_000),
+    assert.equal(version, 1);
+    assert.deepEqual(state, {
+      firstSeen: T0,
+      newestTs: T0 + MINUTE,
+      totalRequests: 3,
+      buckets: [
+        [minute, 2],
+        [minute + 1, 1],
+      ],
+      networks: [
+        ["192.0.2.10", T0 + MINUTE],
+        ["198.51.100.7", T0 + 30_000],
+      ],
+      userAgents: [
+        ["curl", T0 + 30_000],
+        ["Chrome", T0 + MINUTE],
+      ],
+      asns: [],
+      countries: [],
+      // Monday 10:00 UTC is hour 10 of the week (one active hour: level 4).
+      hours: {
+        decayWeek: Math.floor((Math.floor(T0 / (24 * HOUR)) + 3) / 7),
+        lastHour: Math.floor(T0 / HOUR),
+        active: 1,
+        levels: [[10, 4]],
+      },
+      // 192.0.2.10, 198.51.100.7, then 192.0.2.10 again: one alternation in the second minute.
+      alternations: [[minute + 1, 1]],
+      denied: [],
+      offsets: [
+        ["logs/0", 11],
+        ["logs/1", 3],
+      ],
+      lastNetwork: "192.0.2.10",
+      networkBefore: "198.51.100.7",
+      location: null,
+      locationTs: null,
+      browserRequests: 0,
     });
-    // 192.0.2.10, 198.51.100.7, then 192.0.2.10 again: one alternation in the third minute.
-    assert.deepEqual(await redis.hgetall(`${base}b`), {
-      [minute]: "2",
-      [minute + 1]: "1",
-      [`s${minute + 1}`]: "1",
-    });
+    // Times are stored back from the newest, which keeps the text short.
+    assert.ok(text.startsWith(`[1,${T0 + MINUTE},${MINUTE},3,[1,2,0,1],`), text);
     assert.deepEqual(await redis.hgetall(`${base}c`), { "many-networks": `${T0 + MINUTE}:d1` });
     assert.equal(await redis.get(`${base}r`), "d1");
   });
 
   test("gives every key a TTL: the state TTL, or the revocation's own", async () => {
     const base = `${fixture.prefix}{${FP}}:`;
-    for (const suffix of ["m", "b", "c"]) {
+    for (const suffix of ["s", "c"]) {
       const ttl = await redis.pttl(base + suffix);
       assert.ok(ttl > CONFIG.ttlMs - 10_000 && ttl <= CONFIG.ttlMs, `${suffix}: ${ttl}`);
     }
@@ -139,7 +157,8 @@ describe("redis store bucket retention", () => {
         minutes.map((m) => obs(T0 + m * MINUTE)),
       );
 
-      const kept = (await client.hkeys(`${prefix}{fp-trim}:b`)).map(Number).sort((a, b) => a - b);
+      const { state } = decodeSnapshot((await client.get(`${prefix}{fp-trim}:s`)) as string);
+      const kept = state.buckets.map(([minute]) => minute).sort((a, b) => a - b);
       const first = Math.floor(T0 / MINUTE);
       assert.deepEqual(
         kept,
@@ -151,8 +170,71 @@ describe("redis store bucket retention", () => {
   });
 });
 
+describe("redis store writes", () => {
+  test("a token another process wrote meanwhile is read and applied again", async () => {
+    const { store, client, prefix, dispose } = await redisStoreUnderTest(CONFIG);
+    const other = new RedisTokenStateStore(await connectRedis(REDIS_URL), CONFIG, prefix);
+    // The second pipeline is this store's first write: the other process writes just before it.
+    const original = client.pipeline.bind(client);
+    let pipelines = 0;
+    client.pipeline = ((...args: Parameters<Redis["pipeline"]>) => {
+      const pipeline = original(...args);
+      pipelines += 1;
+      if (pipelines === 2) {
+        const exec = pipeline.exec.bind(pipeline);
+        pipeline.exec = (async () => {
+          await other.observe("fp-race", [obs(T0, { network: "203.0.113.9", offset: 1 })]);
+          return exec();
+        }) as typeof pipeline.exec;
+      }
+      return pipeline;
+    }) as Redis["pipeline"];
+
+    try {
+      const [stats] = await store.observeMany([
+        { tokenFp: "fp-race", observations: [obs(T0 + MINUTE, { offset: 2 })] },
+      ]);
+
+      // Both writes count: the other's request and network are part of this answer.
+      assert.deepEqual(
+        stats?.map((s) => [s.totalRequests, s.networks1h]),
+        [[2, 2]],
+      );
+      const { version, state } = decodeSnapshot(
+        (await client.get(`${prefix}{fp-race}:s`)) as string,
+      );
+      assert.equal(version, 2);
+      assert.equal(state.totalRequests, 2);
+      assert.equal(pipelines, 4, "read, a write that lost, read again, write");
+    } finally {
+      client.pipeline = original;
+      await other.close();
+      await dispose();
+    }
+  });
+
+  test("a revocation recorded meanwhile makes the write start over", async () => {
+    const { store, client, prefix, dispose } = await redisStoreUnderTest(CONFIG);
+    try {
+      await store.observe("fp-rv", [obs(T0, { offset: 1 })]);
+      const commands = defineStateCommands(client);
+      const keys = [`${prefix}{fp-rv}:s`, `${prefix}{fp-rv}:v`] as const;
+      const text = (await client.get(keys[0])) as string;
+
+      // Read with no revocation; a revocation lands; the write must not.
+      await store.markRevoked("fp-rv", T0 + MINUTE);
+      const written = await commands.twStoreState(...keys, "1", "", text, String(HOUR));
+      assert.equal(written, 0);
+      assert.equal(await client.get(keys[1]), String(T0 + MINUTE));
+      assert.equal(await client.get(keys[0]), text);
+    } finally {
+      await dispose();
+    }
+  });
+});
+
 describe("redis store batching and failures", () => {
-  test("observeMany sends every token's script in one pipeline", async () => {
+  test("observeMany reads every token in one pipeline and writes them in another", async () => {
     const { client, prefix, dispose } = await redisStoreUnderTest(CONFIG);
     const pipelines: unknown[] = [];
     const original = client.pipeline.bind(client);
@@ -168,7 +250,7 @@ describe("redis store batching and failures", () => {
         ["fp-1", "fp-2", "fp-3"].map((tokenFp) => ({ tokenFp, observations: [obs(T0)] })),
       );
 
-      assert.equal(pipelines.length, 1);
+      assert.equal(pipelines.length, 2);
       assert.deepEqual(
         results.map((r) => r.length),
         [1, 1, 1],
@@ -182,7 +264,7 @@ describe("redis store batching and failures", () => {
   test("a key of the wrong type fails as a non-retriable script error", async () => {
     const { store, client, prefix, dispose } = await redisStoreUnderTest(CONFIG);
     try {
-      await client.set(`${prefix}{fp-typed}:m`, "not a hash");
+      await client.hset(`${prefix}{fp-typed}:s`, "not", "a string");
       await assert.rejects(store.observe("fp-typed", [obs(T0)]), {
         code: "STATE_SCRIPT_FAILED",
         retriable: false,
@@ -195,18 +277,28 @@ describe("redis store batching and failures", () => {
     }
   });
 
+  test("a stored state it did not write fails as a non-retriable error naming no content", async () => {
+    const { store, client, prefix, dispose } = await redisStoreUnderTest(CONFIG);
+    try {
+      await client.set(`${prefix}{fp-garbled}:s`, '{"planted":"planted-secret"}');
+      await assert.rejects(store.observe("fp-garbled", [obs(T0)]), (err: Error) => {
+        assert.equal((err as { code?: string }).code, "STATE_SNAPSHOT_GARBLED");
+        assert.equal((err as { retriable?: boolean }).retriable, false);
+        assert.ok(!err.message.includes("planted"), err.message);
+        return true;
+      });
+    } finally {
+      await dispose();
+    }
+  });
+
   test("scripts answer arguments not matching their header with a protocol error", async () => {
     const { client, prefix, dispose } = await redisStoreUnderTest(CONFIG);
     try {
       const commands = defineStateCommands(client);
-      const keys = ["m", "b"].map((suffix) => `${prefix}{fp-bad}:${suffix}`);
+      const [state, revoked] = ["s", "v"].map((suffix) => `${prefix}{fp-bad}:${suffix}`);
 
-      const reply = await commands.twObserve(...keys, "3600000", "64", "16", String(T0));
-      assert.equal(reply, -1);
-      assert.throws(() => parseObserveReply(reply, [obs(T0)]), {
-        code: "STATE_SCRIPT_PROTOCOL",
-        retriable: false,
-      });
+      assert.equal(await commands.twStoreState(state as string, revoked as string, "0", ""), -1);
       assert.equal(await commands.twClaimCooldown(`${prefix}{fp-bad}:c`, "rule", "soon"), -1);
       assert.deepEqual(await client.keys(`${prefix}*`), []);
     } finally {

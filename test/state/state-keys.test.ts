@@ -7,8 +7,8 @@ describe("state keys", () => {
     const keys = new StateKeys("tw:").forToken("Zm9vYmFyYmF6cXV4");
 
     assert.deepEqual(keys, {
-      meta: "tw:{Zm9vYmFyYmF6cXV4}:m",
-      buckets: "tw:{Zm9vYmFyYmF6cXV4}:b",
+      state: "tw:{Zm9vYmFyYmF6cXV4}:s",
+      revoked: "tw:{Zm9vYmFyYmF6cXV4}:v",
       cooldowns: "tw:{Zm9vYmFyYmF6cXV4}:c",
       revocation: "tw:{Zm9vYmFyYmF6cXV4}:r",
     });
@@ -16,10 +16,6 @@ describe("state keys", () => {
       Object.values(keys).map((key) => key.slice(-1)),
       [...KEY_SUFFIXES],
     );
-  });
-
-  test("gives the observe script its keys in the script's order", () => {
-    assert.deepEqual(new StateKeys("p:").observeKeys("fp"), ["p:{fp}:m", "p:{fp}:b"]);
   });
 
   test("refuses a prefix with braces, which would steal the hash tag", () => {

@@ -1,5 +1,6 @@
 import type { Cluster, Redis } from "ioredis";
 import type { Kafka } from "kafkajs";
+import { decodeSnapshot } from "../../src/state/token-snapshot.js";
 import { readTopic } from "./kafka.js";
 import type { KnownStream } from "./known-stream.js";
 
@@ -15,10 +16,17 @@ export interface CountTally {
   readonly duplicated: number;
 }
 
-/**
- * Read every token's total (`t` in the meta hash `P{F}:m`, see
- * src/state/state-keys.ts) and compare it with the known stream.
- */
+/** A token's request total as stored (the state snapshot `P{F}:s`, see src/state/state-keys.ts). */
+export async function storedTotal(
+  redis: Redis | Cluster,
+  keyPrefix: string,
+  tokenFp: string,
+): Promise<number> {
+  const text = await redis.get(`${keyPrefix}{${tokenFp}}:s`);
+  return text === null ? 0 : decodeSnapshot(text).state.totalRequests;
+}
+
+/** Read every token's stored total and compare it with the known stream. */
 export async function tallyCounts(
   redis: Redis | Cluster,
   keyPrefix: string,
@@ -29,7 +37,7 @@ export async function tallyCounts(
   let lost = 0;
   let duplicated = 0;
   for (const [fp, want] of stream.expectedCounts) {
-    const got = Number((await redis.hget(`${keyPrefix}{${fp}}:m`, "t")) ?? 0);
+    const got = await storedTotal(redis, keyPrefix, fp);
     expected += want;
     counted += got;
     lost += Math.max(0, want - got);

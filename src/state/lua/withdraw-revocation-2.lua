@@ -10,16 +10,16 @@
 
   Input:
     KEYS[1] revocation string   the claim (see claim-revocation-1)
-    KEYS[2] meta hash           field rv: revocation event time (ms)
+    KEYS[2] revoked string      revocation event time (ms)
 
   Output:
     { claim, holder, revokedAt }   the state before this call
     claim      "none", "pending", "delivered" or "withdrawn"
     holder     the decision id of the claim, "" when there is none
-    revokedAt  the rv field, "" when unset
+    revokedAt  the revocation time, "" when unset
 ]]
 local claim = redis.call("GET", KEYS[1])
-local revokedAt = redis.call("HGET", KEYS[2], "rv") or ""
+local revokedAt = redis.call("GET", KEYS[2]) or ""
 
 local state = "none"
 local holder = ""
@@ -39,5 +39,5 @@ if state == "pending" or state == "delivered" then
   -- KEEPTTL: the mark lives as long as the claim would have.
   redis.call("SET", KEYS[1], holder .. ":withdrawn", "KEEPTTL")
 end
-redis.call("HDEL", KEYS[2], "rv")
+redis.call("DEL", KEYS[2])
 return { state, holder, revokedAt }

@@ -15,7 +15,7 @@ import { LocalCluster } from "../../support/local-cluster.js";
 import { waitUntil } from "../../support/private-redis.js";
 import { deleteKeys } from "../../support/secrets.js";
 import { type ServiceProcess, startService } from "../../support/service-process.js";
-import { tallyCounts, waitForCounts } from "../../support/tally.js";
+import { storedTotal, tallyCounts, waitForCounts } from "../../support/tally.js";
 
 /*
  * Scale-out: the same known stream processed once by one `tokenwatch run`
@@ -123,8 +123,7 @@ async function runWith(processes: number): Promise<RunResult> {
 
   const counts = new Map<string, number>();
   for (const fp of stream.expectedCounts.keys()) {
-    const got = await client.hget(`${setup.keyPrefix}{${fp}}:m`, "t");
-    counts.set(fp, Number(got ?? 0));
+    counts.set(fp, await storedTotal(client, setup.keyPrefix, fp));
   }
   assert.equal((await tallyCounts(client, setup.keyPrefix, stream)).duplicated, 0);
   return { decisions: distinctDecisions(alerts.map((r) => r.value)), counts, messagesRead };

@@ -6,7 +6,8 @@
 
   Input:
     KEYS[1] revocation string   the claim (see claim-revocation-1)
-    KEYS[2] meta hash           field rv: revocation event time (ms)
+    KEYS[2] state string        the token's state (store-state-2)
+    KEYS[3] revoked string      revocation event time (ms)
 
     ARGV[1] decision id
     ARGV[2] revocation event time (epoch ms, integer)
@@ -16,7 +17,7 @@
     0   the claim is missing, another decision's, or already marked
     -1  bad arguments
 ]]
-local key, meta = KEYS[1], KEYS[2]
+local key = KEYS[1]
 local decision, revokedAt = ARGV[1], tonumber(ARGV[2])
 if not decision or not revokedAt or #ARGV ~= 2 then
   return -1
@@ -27,8 +28,10 @@ if redis.call("GET", key) ~= decision then
 end
 -- KEEPTTL: delivery does not extend how long the token stays denied.
 redis.call("SET", key, decision .. ":done", "KEEPTTL")
--- The first time wins; a token without state gets no key without a TTL.
-if redis.call("EXISTS", meta) == 1 then
-  redis.call("HSETNX", meta, "rv", ARGV[2])
+-- The first time wins. It lives as long as the token's state, whose writes
+-- renew both; a token without state gets nothing.
+local ttl = redis.call("PTTL", KEYS[2])
+if ttl > 0 then
+  redis.call("SET", KEYS[3], ARGV[2], "NX", "PX", ttl)
 end
 return 1

@@ -1,5 +1,5 @@
 import type { StateConfig } from "../config/schema.js";
-import { HourProfile } from "./hour-profile.js";
+import { HourProfile, type HourProfileSnapshot } from "./hour-profile.js";
 import { formatGeoPoint, parseLocatedUse } from "./located-use.js";
 import { MinuteCounters } from "./minute-counters.js";
 import { RecencySet } from "./recency-set.js";
@@ -8,18 +8,46 @@ import type { TokenObservation, WindowStats } from "./token-state-store.js";
 import { FIVE_MINUTES_MS, HOUR_MS, MAX_PLACES } from "./windows.js";
 
 /**
- * One token's state in the memory store: the same facts the Redis keys hold
- * (see `state-keys.ts`), applied by the same rules as `observe-2.lua`, step
- * for step, so both stores answer alike.
+ * Everything a `TokenState` holds but its revocation time, in plain values:
+ * what the Redis store writes (encoded by token-snapshot.ts) and reads back.
  */
-export class MemoryTokenState {
-  readonly timeline = new RequestTimeline();
+export interface TokenStateSnapshot {
+  readonly firstSeen: number | null;
+  readonly newestTs: number | null;
+  readonly totalRequests: number;
+  readonly buckets: ReadonlyArray<readonly [number, number]>;
+  readonly networks: ReadonlyArray<readonly [string, number]>;
+  readonly userAgents: ReadonlyArray<readonly [string, number]>;
+  readonly asns: ReadonlyArray<readonly [string, number]>;
+  readonly countries: ReadonlyArray<readonly [string, number]>;
+  readonly hours: HourProfileSnapshot;
+  readonly alternations: ReadonlyArray<readonly [number, number]>;
+  readonly denied: ReadonlyArray<readonly [number, number]>;
+  /** Per partition key, the highest applied offset. */
+  readonly offsets: ReadonlyArray<readonly [string, number]>;
+  readonly lastNetwork: string | null;
+  readonly networkBefore: string | null;
+  /** `lat,lon,km` (located-use.ts) of the newest located request, and its time. */
+  readonly location: string | null;
+  readonly locationTs: number | null;
+  readonly browserRequests: number;
+}
+
+/**
+ * One token's state and the rules that apply an observation to it: the one
+ * implementation of the windows (see `windows.ts`). The memory store keeps
+ * one per token; the Redis store rebuilds one from the stored snapshot,
+ * applies the batch to it and writes the snapshot back, so both stores
+ * answer alike by construction.
+ */
+export class TokenState {
+  timeline = new RequestTimeline();
   readonly networks: RecencySet;
   readonly userAgents: RecencySet;
   readonly asns = new RecencySet(MAX_PLACES);
   readonly countries = new RecencySet(MAX_PLACES);
 
-  private readonly hours = new HourProfile();
+  private hours = new HourProfile();
   private readonly alternations = new MinuteCounters();
   private readonly denied = new MinuteCounters();
   private readonly offsets = new Map<string, number>();
@@ -34,6 +62,54 @@ export class MemoryTokenState {
   constructor(config: StateConfig) {
     this.networks = new RecencySet(config.maxNetworks);
     this.userAgents = new RecencySet(config.maxUserAgents);
+  }
+
+  /** Rebuild a token's state from a snapshot (its revocation time is set apart). */
+  static restore(config: StateConfig, snapshot: TokenStateSnapshot): TokenState {
+    const state = new TokenState(config);
+    state.timeline = RequestTimeline.restore(snapshot);
+    const sets = [
+      [state.networks, snapshot.networks],
+      [state.userAgents, snapshot.userAgents],
+      [state.asns, snapshot.asns],
+      [state.countries, snapshot.countries],
+    ] as const;
+    for (const [set, members] of sets) {
+      for (const [member, ts] of members) set.restore(member, ts);
+    }
+    state.hours = HourProfile.restore(snapshot.hours);
+    for (const [minute, count] of snapshot.alternations) state.alternations.restore(minute, count);
+    for (const [minute, count] of snapshot.denied) state.denied.restore(minute, count);
+    for (const [partitionKey, offset] of snapshot.offsets) state.offsets.set(partitionKey, offset);
+    state.lastNetwork = snapshot.lastNetwork;
+    state.networkBefore = snapshot.networkBefore;
+    state.location = snapshot.location;
+    state.locationTs = snapshot.locationTs;
+    state.browserRequests = snapshot.browserRequests;
+    return state;
+  }
+
+  /** The state as plain values, for storage. */
+  snapshot(): TokenStateSnapshot {
+    return {
+      firstSeen: this.timeline.firstSeen,
+      newestTs: this.timeline.newestTs,
+      totalRequests: this.timeline.totalRequests,
+      buckets: [...this.timeline.buckets()],
+      networks: [...this.networks.entries()],
+      userAgents: [...this.userAgents.entries()],
+      asns: [...this.asns.entries()],
+      countries: [...this.countries.entries()],
+      hours: this.hours.snapshot(),
+      alternations: [...this.alternations.entries()],
+      denied: [...this.denied.entries()],
+      offsets: [...this.offsets.entries()],
+      lastNetwork: this.lastNetwork,
+      networkBefore: this.networkBefore,
+      location: this.location,
+      locationTs: this.locationTs,
+      browserRequests: this.browserRequests,
+    };
   }
 
   /** Apply one observation (unless it is a redelivery) and report its statistics. */
@@ -91,6 +167,11 @@ export class MemoryTokenState {
   /** The newest event time applied, or null before the first. */
   get newestTs(): number | null {
     return this.timeline.newestTs;
+  }
+
+  /** Set the revocation time as stored apart from the snapshot (null: not revoked). */
+  setRevokedAt(ts: number | null): void {
+    this.revokedAt = ts;
   }
 
   /** Remember the revocation time; the first one wins. */
