@@ -27,14 +27,13 @@ type Context = Record<string, unknown>;
 
 /**
  * The Detector of a compiled rule set: every enabled rule, condition rules
- * and statistical rules alike, evaluated on each event where it can fire —
- * the rule index (rule-index.ts) leaves out rules whose guard, a conjunct
+ * and statistical rules alike, evaluated on each event where it can fire.
+ * The rule index (rule-index.ts) leaves out rules whose guard, a conjunct
  * of their condition, is false, so rules that cannot fire cost next to
- * nothing however many are loaded. Findings come back
- * in every mode; acting on `enforce`, downgrading `alert` and only counting
- * `shadow` is the caller's job (see risk.ts). Cooldowns are claimed by the
- * caller too, against the state store, because they must hold across
- * processes.
+ * nothing however many are loaded. Findings come back in every mode;
+ * acting on `enforce`, downgrading `alert` and only counting `shadow` is
+ * the caller's job (see risk.ts). Cooldowns are claimed by the caller too,
+ * against the state store, because they must hold across processes.
  */
 export class RuleEngine implements Detector {
   readonly id = "rules";
