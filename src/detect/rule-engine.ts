@@ -1,4 +1,5 @@
 import type { DetectionInput, Detector, Evidence, Finding } from "./finding.js";
+import { RuleIndex } from "./rule-index.js";
 import { celEvent, celWindow, evidenceValue } from "./rules/cel-context.js";
 import { matchingException } from "./rules/compile-exceptions.js";
 import type { CompiledRule, CompiledRuleSet } from "./rules/rule-set.js";
@@ -7,6 +8,12 @@ import type { CompiledRule, CompiledRuleSet } from "./rules/rule-set.js";
 export interface RuleEngineOptions {
   /** Evaluate disabled rules too (rule tests do; the service does not). */
   includeDisabled?: boolean;
+  /**
+   * Evaluate every rule on every event instead of only the rule index's
+   * candidates. Findings are the same; tests use it as the reference the
+   * index is checked against.
+   */
+  evaluateEveryRule?: boolean;
   /**
    * A rule could not be evaluated on this event (e.g. a CEL division by
    * zero). The rule is treated as not firing; the event goes on.
@@ -20,21 +27,25 @@ type Context = Record<string, unknown>;
 
 /**
  * The Detector of a compiled rule set: every enabled rule, condition rules
- * and statistical rules alike, evaluated on each event. Findings come back
- * in every mode; acting on `enforce`, downgrading `alert` and only counting
- * `shadow` is the caller's job (see risk.ts). Cooldowns are claimed by the
- * caller too, against the state store, because they must hold across
- * processes.
+ * and statistical rules alike, evaluated on each event where it can fire.
+ * The rule index (rule-index.ts) leaves out rules whose guard, a conjunct
+ * of their condition, is false, so rules that cannot fire cost next to
+ * nothing however many are loaded. Findings come back in every mode;
+ * acting on `enforce`, downgrading `alert` and only counting `shadow` is
+ * the caller's job (see risk.ts). Cooldowns are claimed by the caller too,
+ * against the state store, because they must hold across processes.
  */
 export class RuleEngine implements Detector {
   readonly id = "rules";
   readonly ruleSet: CompiledRuleSet;
   readonly #rules: readonly CompiledRule[];
+  readonly #index: RuleIndex | null;
   readonly #hooks: RuleEngineOptions;
 
   constructor(ruleSet: CompiledRuleSet, options: RuleEngineOptions = {}) {
     this.ruleSet = ruleSet;
     this.#rules = ruleSet.rules.filter((rule) => rule.enabled || options.includeDisabled);
+    this.#index = options.evaluateEveryRule ? null : new RuleIndex(this.#rules);
     this.#hooks = options;
   }
 
@@ -43,7 +54,8 @@ export class RuleEngine implements Detector {
     const findings: Finding[] = [];
 
     const revokedRejection = input.window.afterRevocation;
-    for (const rule of this.#rules) {
+    const rules = this.#index ? this.#index.candidates(context) : this.#rules;
+    for (const rule of rules) {
       if (revokedRejection && !rule.seesRevokedRejections) continue;
       try {
         const finding = this.#evaluate(rule, input, context);

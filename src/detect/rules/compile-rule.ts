@@ -9,6 +9,7 @@ import {
   walkAst,
 } from "./compile-expression.js";
 import { durationMs } from "./duration.js";
+import { ruleGuard } from "./rule-guard.js";
 import type { CompiledRule, EvidenceProbe, RuleDetector } from "./rule-set.js";
 import type { RuleSource } from "./rule-source.js";
 import { ALLOWED_KEYS, type RuleSpec, ruleSpecSchema } from "./rule-spec.js";
@@ -136,6 +137,7 @@ export function compileRule(raw: unknown, ctx: RuleContext): CompiledRule {
     cooldownMs: durationMs(spec.cooldown) ?? 0,
     condition,
     detector,
+    guard: condition ? ruleGuard(condition) : null,
     exceptions,
     evidence,
     seesRevokedRejections:

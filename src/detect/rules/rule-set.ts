@@ -3,6 +3,7 @@ import type { RuleAction, RuleMode, Severity } from "../finding.js";
 import type { CompiledException } from "./compile-exceptions.js";
 import type { CompiledExpression } from "./compile-expression.js";
 import type { CompiledMacro } from "./macros.js";
+import type { RuleGuard } from "./rule-guard.js";
 
 /** One value recorded as evidence when a rule fires, keyed by its expression. */
 export interface EvidenceProbe {
@@ -34,6 +35,12 @@ export interface CompiledRule {
   readonly cooldownMs: number;
   readonly condition: CompiledExpression | null;
   readonly detector: RuleDetector | null;
+  /**
+   * A conjunct of the condition that must hold for the rule to fire, simple
+   * enough for the rule index to test without CEL (see rule-guard.ts); null
+   * when there is none and the rule is evaluated on every event.
+   */
+  readonly guard: RuleGuard | null;
   readonly exceptions: readonly CompiledException[];
   readonly evidence: readonly EvidenceProbe[];
   /**
