@@ -116,7 +116,7 @@ async function startService(
     },
     log.child({ component: "http" }),
     actions.denylist && {
-      get: (fp) => actions.denylist?.get(fp) ?? Promise.resolve(null),
+      getMany: (fps) => actions.denylist?.getMany(fps) ?? Promise.resolve(fps.map(() => null)),
       fingerprintRequest: (request) => requestFingerprints(request, config.identity, fingerprinter),
     },
     () => metrics.refreshRuleQuality(() => actions.ledger.quality()),

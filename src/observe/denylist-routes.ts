@@ -4,7 +4,8 @@ import { isFingerprint } from "../identity/fingerprint.js";
 
 /** What the denylist routes need: a lookup, and optionally the token fingerprinter. */
 export interface DenylistLookup {
-  get(tokenFp: string): Promise<DenylistEntry | null>;
+  /** The entries of the given tokens in one round trip; null where a token is not denied. */
+  getMany(tokenFps: readonly string[]): Promise<(DenylistEntry | null)[]>;
   /**
    * Fingerprint every credential a request presents (for `/v1/ext-authz`):
    * none, one, or several when the headers and the query disagree. The raw
@@ -36,7 +37,7 @@ export async function denylistRoute(lookup: DenylistLookup, path: string): Promi
   if (!isFingerprint(fp)) {
     return json(400, { error: "expected a 22-character base64url token fingerprint" });
   }
-  const entry = await lookup.get(fp);
+  const [entry = null] = await lookup.getMany([fp]);
   if (entry === null) return json(404, { token: fp, denied: false });
   return json(200, { token: fp, denied: true, ...entry });
 }
@@ -60,11 +61,11 @@ export async function extAuthzRoute(
   const fps = lookup.fingerprintRequest(request);
   if (fps.length === 0) return { status: 200, type: "text/plain", body: "no credential\n" };
 
-  for (const fp of fps) {
-    const entry = await lookup.get(fp);
-    if (entry !== null) {
-      return json(403, { error: "token revoked", token: fp, decisionId: entry.decisionId });
-    }
+  const entries = await lookup.getMany(fps);
+  const revoked = entries.findIndex((entry) => entry !== null);
+  const entry = entries[revoked];
+  if (entry) {
+    return json(403, { error: "token revoked", token: fps[revoked], decisionId: entry.decisionId });
   }
   return { status: 200, type: "text/plain", body: "allowed\n" };
 }

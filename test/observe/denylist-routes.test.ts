@@ -20,12 +20,17 @@ const ENTRY: DenylistEntry = {
   publishedAt: 1_793_611_936_000,
 };
 const identity = configSchema.parse({ identity: { cookies: ["tw_session"] } }).identity;
+/** Credentials per denylist lookup, in order: each request should cost one. */
+const lookups: number[] = [];
 let server: HttpServer;
 let base: string;
 
 before(async () => {
   server = new HttpServer(new Metrics(), async () => null, pino({ level: "silent" }), {
-    get: async (fp) => (fp === REVOKED_FP ? ENTRY : null),
+    getMany: async (fps) => {
+      lookups.push(fps.length);
+      return fps.map((fp) => (fp === REVOKED_FP ? ENTRY : null));
+    },
     fingerprintRequest: (request) => requestFingerprints(request, identity, fingerprinter),
   });
   base = `http://127.0.0.1:${await server.listen("127.0.0.1", 0)}`;
@@ -123,6 +128,7 @@ test("ext-authz denies when any presented credential is revoked, cookies include
 });
 
 test("ext-authz denies a revoked API key or cookie sent beside a valid bearer", async () => {
+  lookups.length = 0;
   const bearer = "Bearer some-other-token-value";
   const apiKey = await fetch(`${base}/v1/ext-authz`, {
     headers: { authorization: bearer, "x-api-key": REVOKED_TOKEN },
@@ -137,6 +143,8 @@ test("ext-authz denies a revoked API key or cookie sent beside a valid bearer", 
   assert.equal(apiKey.status, 403);
   assert.equal(cookie.status, 403);
   assert.equal(neither.status, 200);
+  // Both credentials of each request in one lookup (one round trip to Redis).
+  assert.deepEqual(lookups, [2, 2, 2]);
 });
 
 test("without a denylist the routes do not exist", async () => {
