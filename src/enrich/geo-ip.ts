@@ -79,9 +79,9 @@ export class GeoIp {
     if (address.range() !== "unicast") return UNKNOWN;
 
     const reader = address.kind() === "ipv4" ? this.v4 : this.v6;
-    const record = reader.get(address.toString()) as CityRecord | null;
+    const record = reader.get(canonical) as CityRecord | null;
     return {
-      asn: this.asns.lookup(address.toString()),
+      asn: this.asns.lookupAddress(address),
       country: record?.country_code || null,
       location: this.locationOf(record),
     };
