@@ -3,7 +3,9 @@
  * batches straight into `Pipeline.processBatch` with the real Redis store
  * and outputs that only count. A CPU profile of it shows the pipeline's own
  * cost, Redis' CPU beside it the scripts' cost, and running it with more
- * rules loaded shows what a rule costs.
+ * rules loaded shows what a rule costs. With the memory store instead
+ * (`store: "memory"`) no Redis is involved: Node's own cost per event,
+ * steadier on a shared machine than beside a Redis that others load too.
  */
 import { pino } from "pino";
 import { configSchema } from "../src/config/schema.js";
@@ -12,6 +14,7 @@ import { Fingerprinter } from "../src/identity/fingerprint.js";
 import { Metrics } from "../src/observe/metrics.js";
 import { buildPipeline } from "../src/pipeline/build-pipeline.js";
 import type { BatchEffects, InputMessage } from "../src/pipeline/pipeline.js";
+import { MemoryTokenStateStore } from "../src/state/memory-store.js";
 import { connectRedis } from "../src/state/redis-client.js";
 import { RedisTokenStateStore } from "../src/state/redis-store.js";
 import { deleteKeys } from "../test/support/secrets.js";
@@ -25,6 +28,8 @@ export interface InProcessOptions {
   readonly batch: number;
   readonly redisUrl: string;
   readonly rulesDir?: string;
+  /** `memory` runs without Redis; default `redis`. */
+  readonly store?: "redis" | "memory";
 }
 
 /** Throughput and CPU of one run; Redis CPU is the whole server's, so noisy on a shared one. */
@@ -33,7 +38,8 @@ export interface InProcessResult {
   readonly rules: number;
   readonly rate: number;
   readonly nodeCpuSecondsPerMillion: number;
-  readonly redisCpuSecondsPerMillion: number;
+  /** `null` with the memory store. */
+  readonly redisCpuSecondsPerMillion: number | null;
   readonly decisions: number;
   readonly byRule: Record<string, number>;
 }
@@ -54,8 +60,10 @@ export async function runInProcess(options: InProcessOptions): Promise<InProcess
     redis: { url: options.redisUrl, keyPrefix: prefix },
     ...(process.env.BENCH_NO_EGRESS ? { enrich: { sharedEgressTokens: 0 } } : {}),
   });
-  const redis = await connectRedis(config.redis.url);
-  const store = new RedisTokenStateStore(redis, config.state, prefix, { quitOnClose: false });
+  const redis = options.store === "memory" ? null : await connectRedis(config.redis.url);
+  const store = redis
+    ? new RedisTokenStateStore(redis, config.state, prefix, { quitOnClose: false })
+    : new MemoryTokenStateStore(config.state);
   let decisions = 0;
   const byRule = new Map<string, number>();
   const outputs = {
@@ -90,15 +98,17 @@ export async function runInProcess(options: InProcessOptions): Promise<InProcess
     batches.push(batch);
   }
 
-  const redisBefore = await redisCpu(redis);
+  const redisBefore = redis ? await redisCpu(redis) : 0;
   const cpuBefore = process.cpuUsage();
   const started = performance.now();
   for (const batch of batches) await pipeline.processBatch(batch);
   const seconds = (performance.now() - started) / 1000;
   const cpu = process.cpuUsage(cpuBefore);
-  const redisSeconds = (await redisCpu(redis)) - redisBefore;
-  await deleteKeys(redis, prefix);
-  redis.disconnect();
+  const redisSeconds = redis ? (await redisCpu(redis)) - redisBefore : null;
+  if (redis) {
+    await deleteKeys(redis, prefix);
+    redis.disconnect();
+  }
 
   const perMillion = (cpuSeconds: number) =>
     Number(((cpuSeconds / options.events) * 1e6).toFixed(1));
@@ -107,7 +117,7 @@ export async function runInProcess(options: InProcessOptions): Promise<InProcess
     rules,
     rate: Math.round(options.events / seconds),
     nodeCpuSecondsPerMillion: perMillion((cpu.user + cpu.system) / 1e6),
-    redisCpuSecondsPerMillion: perMillion(redisSeconds),
+    redisCpuSecondsPerMillion: redisSeconds === null ? null : perMillion(redisSeconds),
     decisions,
     byRule: Object.fromEntries(byRule),
   };

@@ -42,7 +42,11 @@ export class AsnTable {
     const canonical = parseClientIp(ip);
     if (canonical === null) return null;
 
-    const address = ipaddr.process(canonical);
+    return this.lookupAddress(ipaddr.process(canonical));
+  }
+
+  /** `lookup` of an address already parsed from its canonical form (IPv4-mapped unwrapped). */
+  lookupAddress(address: ipaddr.IPv4 | ipaddr.IPv6): number | null {
     if (address.kind() === "ipv4") {
       const value = (address as ipaddr.IPv4)
         .toByteArray()

@@ -16,23 +16,27 @@ export interface EventFacts {
 
 /** The parts enrichment is built from; `geo` null disables geo-IP lookups. */
 export interface EnricherParts {
+  /** Must depend on the address alone: its result is cached per address. */
   readonly networkKey: (clientIp: string) => string;
   readonly userAgents: UserAgentFamilies;
   readonly geo: GeoIp | null;
-  /** Distinct addresses whose geo facts are cached (default 50,000). */
+  /** Distinct addresses whose network key and geo facts are cached (default 50,000). */
   readonly maxCached?: number;
 }
 
 const UNKNOWN_GEO: GeoFacts = { asn: null, country: null, location: null };
 
+/** What enrichment knows of one client address: its network key and geo facts. */
+type AddressFacts = GeoFacts & { readonly network: string };
+
 /**
  * The enrich step of the pipeline: network key, user-agent family, and the
- * geo-IP facts of the client address. Lookups are cached per address
+ * geo-IP facts of the client address. Address facts are cached per address
  * because a gateway's clients repeat; the cache is dropped whole when full,
  * which is cheaper than tracking recency and costs one lookup per address.
  */
 export class EventEnricher {
-  private readonly geoCache = new Map<string, GeoFacts>();
+  private readonly addressCache = new Map<string, AddressFacts>();
   private readonly maxCached: number;
 
   constructor(private readonly parts: EnricherParts) {
@@ -41,25 +45,25 @@ export class EventEnricher {
 
   facts(event: CanonicalEvent): EventFacts {
     const agent = this.parts.userAgents.describe(event.userAgent);
-    const geo = this.geoOf(event.clientIp);
+    const address = this.addressOf(event.clientIp);
     return {
-      network: this.parts.networkKey(event.clientIp),
+      network: address.network,
       userAgentFamily: agent.family,
       browser: agent.browser,
-      ...geo,
+      asn: address.asn,
+      country: address.country,
+      location: address.location,
     };
   }
 
-  private geoOf(ip: string): GeoFacts {
-    const { geo } = this.parts;
-    if (!geo) return UNKNOWN_GEO;
-
-    const cached = this.geoCache.get(ip);
+  private addressOf(ip: string): AddressFacts {
+    const cached = this.addressCache.get(ip);
     if (cached) return cached;
 
-    const facts = geo.lookup(ip);
-    if (this.geoCache.size >= this.maxCached) this.geoCache.clear();
-    this.geoCache.set(ip, facts);
+    const { geo } = this.parts;
+    const facts = { network: this.parts.networkKey(ip), ...(geo ? geo.lookup(ip) : UNKNOWN_GEO) };
+    if (this.addressCache.size >= this.maxCached) this.addressCache.clear();
+    this.addressCache.set(ip, facts);
     return facts;
   }
 }

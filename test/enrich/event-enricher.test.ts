@@ -62,3 +62,22 @@ test("lookups are cached per address", () => {
 
   assert.equal(lookups, 1);
 });
+
+test("the network key is computed once per address, with or without geo-IP", () => {
+  let keys = 0;
+  const counting = new EventEnricher({
+    networkKey: (ip) => {
+      keys += 1;
+      return ip;
+    },
+    userAgents: new UserAgentFamilies(),
+    geo: null,
+  });
+  const { event } = input({ event: { clientIp: "198.51.100.9" } });
+
+  counting.facts(event);
+  const facts = counting.facts(event);
+
+  assert.equal(keys, 1);
+  assert.equal(facts.network, "198.51.100.9");
+});

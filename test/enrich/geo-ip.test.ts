@@ -16,6 +16,15 @@ test("a public IPv4 address has its operator, country and city location", () => 
   assert.equal(Math.round(facts.location?.lon ?? 0), -122);
 });
 
+test("addresses sharing a database record get the same facts, read again or not", () => {
+  const first = geo.lookup("8.8.8.8");
+  const again = geo.lookup("8.8.8.8");
+  const neighbour = geo.lookup("8.8.4.4");
+
+  assert.deepEqual(again, first);
+  assert.deepEqual([neighbour.asn, neighbour.country], [first.asn, first.country]);
+});
+
 test("IPv6 addresses are looked up in the IPv6 databases", () => {
   const facts = geo.lookup("2a00:1450:4001:80b::200e");
 

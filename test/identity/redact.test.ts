@@ -77,3 +77,19 @@ test("scrubText removes known secrets and configured name=value pairs", () => {
     "/p;apikey=[REDACTED]&x=1 client/[REDACTED]",
   );
 });
+
+test("scrubText removes bearer credentials and JWTs whatever the scheme's case", () => {
+  const jwt = "eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiJ4In0.c2lnbmF0dXJl";
+
+  assert.equal(redactor.scrubText("BEARER abc123", []), "BEARER [REDACTED]");
+  assert.equal(redactor.scrubText("x Token%20abc123", []), "x Token [REDACTED]");
+  assert.equal(redactor.scrubText(`agent ${jwt}`, []), "agent [REDACTED]");
+  assert.equal(redactor.scrubText("/p?Access_Token=abc", []), "/p?Access_Token=[REDACTED]");
+});
+
+test("scrubText returns text without credential shapes unchanged", () => {
+  const agent = "Mozilla/5.0 (Macintosh; Intel Mac OS X 10_15_7) AppleWebKit/537.36";
+
+  assert.equal(redactor.scrubText(agent, ["not-in-the-text"]), agent);
+  assert.equal(redactor.scrubText("GET", []), "GET");
+});

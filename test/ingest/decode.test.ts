@@ -62,6 +62,17 @@ test("nesting beyond maxDepth is rejected as too_deep without recursion", () => 
   assert.deepEqual(reasons(decodeMessage(deep, limitsLarge)), ["too_deep"]);
 });
 
+test("nesting of exactly maxDepth is accepted, one level more is not", () => {
+  assert.deepEqual(reasons(decodeMessage('{"a":{"b":{"c":[1]}}}', limits)), ["record"]);
+  assert.deepEqual(reasons(decodeMessage('{"a":{"b":{"c":[[1]]}}}', limits)), ["too_deep"]);
+});
+
+test("a shallow record with many brackets in its strings is not too deep", () => {
+  const record = JSON.stringify({ ua: "[[[[[[{{{{{{", path: "/a[1][2][3]" });
+
+  assert.deepEqual(reasons(decodeMessage(record, limits)), ["record"]);
+});
+
 test("brackets inside strings do not count towards depth", () => {
   assert.equal(jsonDepth('{"a":"[[[[{{{{\\"[["}'), 1);
   assert.equal(jsonDepth('[{"a":[1]}]'), 3);
