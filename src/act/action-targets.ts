@@ -35,9 +35,9 @@ export function targetNames(targets: ActionTargets): string[] {
 /**
  * Deliver a batch's effects to the targets and return what the HTTP sinks
  * gave up on. The denylist goes first and must succeed (it throws, and the
- * batch is retried): a revocation the gateways cannot see is not done. The
- * HTTP sinks run in parallel under one deadline, so a dead endpoint holds
- * the batch for at most `deadlineMs` plus one request timeout.
+ * delivery is retried from there): a revocation the gateways cannot see is
+ * not done. The HTTP sinks run in parallel under one deadline, so a dead
+ * endpoint holds the batch for at most `deadlineMs` plus one request timeout.
  */
 export async function deliverToTargets(
   targets: ActionTargets,

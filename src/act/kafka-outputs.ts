@@ -42,6 +42,14 @@ export const OUTPUT_PRODUCER: ProducerConfig = {
   createPartitioner: Partitioners.DefaultPartitioner,
 };
 
+/** The steps of one batch's delivery that are done, with what they produced. */
+interface DeliveryProgress {
+  /** Set once Kafka acknowledged the batch's records. */
+  revocations?: EncodedRevocation[];
+  /** Set once the targets were served; what the HTTP sinks gave up on. */
+  deadLetters?: DeliveryDeadLetter[];
+}
+
 /**
  * Publishes a batch's effects, in two steps:
  *
@@ -55,11 +63,17 @@ export const OUTPUT_PRODUCER: ProducerConfig = {
  *    dead-letter topic.
  *
  * `deliver` resolves only when all of that is durable, which is what lets the
- * consumer commit the batch's offsets afterwards. If step 1 or the denylist
- * fails, the batch is retried whole: alerts may then be published twice
- * under the same `id`, revocations never (the store's delivered mark).
+ * consumer commit the batch's offsets afterwards. When a step fails, the
+ * caller retries `deliver` with the same effects, and the delivery resumes
+ * at the step that failed: what Kafka already acknowledged is not published
+ * again, webhooks already sent are not sent again, and a failed dead-letter
+ * send is retried alone. Only a batch processed anew (after a crash or a
+ * rebalance) publishes its alerts again, under the same `id`; revocations
+ * never (the store's delivered mark).
  */
 export class KafkaOutputs implements Outputs {
+  /** How far each batch's delivery got, for a retry of the same effects to resume. */
+  private readonly progress = new WeakMap<BatchEffects, DeliveryProgress>();
   private readonly producer: Producer;
   private readonly signer: RevocationSigner;
   private readonly targets: ActionTargets | null;
@@ -93,6 +107,22 @@ export class KafkaOutputs implements Outputs {
   }
 
   async deliver(effects: BatchEffects): Promise<void> {
+    let progress = this.progress.get(effects);
+    if (!progress) {
+      progress = {};
+      this.progress.set(effects, progress);
+    }
+    progress.revocations ??= await this.publish(effects);
+    if (this.targets === null) return;
+
+    progress.deadLetters ??= await deliverToTargets(this.targets, effects, progress.revocations);
+    if (progress.deadLetters.length > 0) {
+      await this.send([this.deadLetterMessages(progress.deadLetters)]);
+    }
+  }
+
+  /** Step 1: every Kafka output of the batch, in one send; counted and logged once acknowledged. */
+  private async publish(effects: BatchEffects): Promise<EncodedRevocation[]> {
     const revocations = await this.encodeRevocations(effects.decisions);
     const audits = this.auditRecords(effects.decisions);
     await this.send(this.build(effects, revocations, audits));
@@ -112,10 +142,7 @@ export class KafkaOutputs implements Outputs {
         "decision published",
       );
     }
-    if (this.targets === null) return;
-
-    const deadLetters = await deliverToTargets(this.targets, effects, revocations);
-    if (deadLetters.length > 0) await this.send([this.deadLetterMessages(deadLetters)]);
+    return revocations;
   }
 
   private async encodeRevocations(decisions: readonly Decision[]): Promise<EncodedRevocation[]> {
