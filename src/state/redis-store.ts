@@ -41,6 +41,13 @@ type ObserveBatch = ReadonlyArray<{
   observations: readonly TokenObservation[];
 }>;
 
+/**
+ * Tokens per command on a single server: enough to make the client's cost
+ * per token small, few enough that one script call holds Redis for about a
+ * millisecond.
+ */
+const CHUNK = 250;
+
 /** How often a token's read-apply-write is tried while other processes keep writing it. */
 const WRITE_ATTEMPTS = 8;
 
@@ -51,12 +58,18 @@ interface PendingToken {
   readonly entries: Array<{ index: number; observations: readonly TokenObservation[] }>;
 }
 
+/** A token's write: the version and revocation time it read, and its new snapshot. */
+interface PendingWrite {
+  readonly token: PendingToken;
+  readonly args: [version: string, revokedAt: string, snapshot: string];
+}
+
 /**
  * Per-token state in Redis (standalone or Cluster), one key per token (see
  * `state-keys.ts`). `observeMany` reads every token of the batch in one
  * round trip, applies each token's observations in Node with the same
  * `TokenState` the embedded store uses, and writes each changed token back
- * with a compare-and-set (store-state-2.lua) in a second round trip. A token
+ * with a compare-and-set (store-states-n.lua) in a second round trip. A token
  * another process wrote in between is read and applied again, so each
  * token's update is atomic and single-slot. On a standalone server each
  * round trip is one pipeline; on a Cluster, concurrent calls, which
@@ -138,11 +151,9 @@ export class RedisTokenStateStore implements TokenStateStore {
     pending: readonly PendingToken[],
     results: WindowStats[][],
   ): Promise<PendingToken[]> {
-    const stored = (await this.sendAll("observe", pending, (target, token) =>
-      target.mget(token.keys.state, token.keys.revoked),
-    )) as [string | null, string | null][];
+    const stored = await this.readAll(pending);
 
-    const writes: { token: PendingToken; args: string[] }[] = [];
+    const writes: PendingWrite[] = [];
     for (const [i, token] of pending.entries()) {
       const [text, revokedAt] = stored[i] as [string | null, string | null];
       const read = text === null ? null : decodeSnapshot(text);
@@ -162,25 +173,57 @@ export class RedisTokenStateStore implements TokenStateStore {
       const version = read?.version ?? 0;
       writes.push({
         token,
-        args: [
-          String(version),
-          revokedAt ?? "",
-          encodeSnapshot(version + 1, state.snapshot()),
-          String(this.config.ttlMs),
-        ],
+        args: [String(version), revokedAt ?? "", encodeSnapshot(version + 1, state.snapshot())],
       });
     }
 
-    const written = await this.sendAll("observe", writes, (target, { token, args }) =>
-      target.twStoreState(token.keys.state, token.keys.revoked, ...args),
-    );
-    const changed: PendingToken[] = [];
-    for (const [i, reply] of written.entries()) {
-      if (reply === 1) continue;
-      if (reply !== 0) throw scriptStatusError("observe", Number(reply));
-      changed.push((writes[i] as { token: PendingToken }).token);
+    const statuses = await this.writeAll(writes);
+    return writes.filter((_, i) => statuses[i] === 0).map((write) => write.token);
+  }
+
+  /**
+   * Each token's snapshot and revocation time, in one round trip: on a single
+   * server one MGET per chunk of tokens, since one command is far cheaper
+   * for the client than one per token; on a Cluster, which refuses a command
+   * across slots, one per token (its two keys share a slot).
+   */
+  private async readAll(
+    pending: readonly PendingToken[],
+  ): Promise<[string | null, string | null][]> {
+    const replies = (await this.sendAll("observe", this.chunks(pending), (target, chunk) =>
+      target.mget(...chunk.flatMap((token) => [token.keys.state, token.keys.revoked])),
+    )) as (string | null)[][];
+    const out: [string | null, string | null][] = [];
+    for (const values of replies) {
+      for (let i = 0; i < values.length; i += 2)
+        out.push([values[i] ?? null, values[i + 1] ?? null]);
     }
-    return changed;
+    return out;
+  }
+
+  /** Write the snapshots with their compare-and-set, chunked as `readAll`; a status per write. */
+  private async writeAll(writes: readonly PendingWrite[]): Promise<number[]> {
+    const ttl = String(this.config.ttlMs);
+    const replies = await this.sendAll("observe", this.chunks(writes), (target, chunk) => {
+      const keys = chunk.flatMap(({ token }) => [token.keys.state, token.keys.revoked]);
+      const args = chunk.flatMap((write) => write.args);
+      const [state, revoked] = keys as [string, string];
+      return this.isCluster()
+        ? target.twStoreState(state, revoked, ttl, ...args)
+        : target.twStoreStates(keys.length, ...keys, ttl, ...args);
+    });
+    return replies.flatMap((reply) => {
+      if (!Array.isArray(reply)) throw scriptStatusError("observe", Number(reply));
+      return reply as number[];
+    });
+  }
+
+  /** Tokens grouped for one command each: a chunk on a single server, one at a time on a Cluster. */
+  private chunks<T>(items: readonly T[]): T[][] {
+    const size = this.isCluster() ? 1 : CHUNK;
+    const out: T[][] = [];
+    for (let i = 0; i < items.length; i += size) out.push(items.slice(i, i + size));
+    return out;
   }
 
   async claimCooldown(

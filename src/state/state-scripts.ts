@@ -3,7 +3,7 @@ import type { Cluster, Redis } from "ioredis";
 
 /**
  * The Lua scripts of the Redis store, registered as ioredis commands. Each
- * file is named after its command and key count; ioredis sends EVALSHA and
+ * file is named after its command and key count (`n`: any); ioredis sends EVALSHA and
  * falls back to EVAL once per connection when the server lacks the script
  * (after a restart or failover), so nothing is loaded by hand.
  */
@@ -21,7 +21,9 @@ type Arg = string | number;
 
 /** The commands `defineStateCommands` adds, as they are called. */
 export interface StateCommands {
-  twStoreState(state: string, revoked: string, ...args: Arg[]): Promise<number>;
+  /** `keyCount` first: the script takes a state and a revoked key per token. */
+  twStoreStates(keyCount: number, ...keysThenArgs: Arg[]): Promise<number[] | number>;
+  twStoreState(state: string, revoked: string, ...args: Arg[]): Promise<number[] | number>;
   twClaimCooldown(key: string, ...args: Arg[]): Promise<number>;
   twClaimRevocation(key: string, ...args: Arg[]): Promise<RevocationReply>;
   twConfirmRevocation(
@@ -41,6 +43,7 @@ export interface StateCommands {
  */
 export interface StateBulk {
   mget(...keys: string[]): unknown;
+  twStoreStates(keyCount: number, ...keysThenArgs: Arg[]): unknown;
   twStoreState(state: string, revoked: string, ...args: Arg[]): unknown;
   twObserveEgress(key: string, ...args: Arg[]): unknown;
 }
@@ -51,7 +54,10 @@ export interface StatePipeline extends StateBulk {
 }
 
 const SCRIPTS = [
-  { command: "twStoreState", file: "store-state-2.lua", keys: 2 },
+  // Any number of tokens on a single server, so the caller passes the key
+  // count; one token on a Cluster, where ioredis routes a call by its keys.
+  { command: "twStoreStates", file: "store-states-n.lua", keys: null },
+  { command: "twStoreState", file: "store-states-n.lua", keys: 2 },
   { command: "twClaimCooldown", file: "claim-cooldown-1.lua", keys: 1 },
   { command: "twClaimRevocation", file: "claim-revocation-1.lua", keys: 1 },
   { command: "twConfirmRevocation", file: "confirm-revocation-3.lua", keys: 3 },
@@ -82,7 +88,7 @@ export function defineStateCommands(client: RedisClient): RedisClient & StateCom
 
   for (const script of SCRIPTS) {
     client.defineCommand(script.command, {
-      numberOfKeys: script.keys,
+      ...(script.keys === null ? {} : { numberOfKeys: script.keys }),
       lua: lua.get(script.command) ?? "",
     });
   }

@@ -213,20 +213,31 @@ describe("redis store writes", () => {
     }
   });
 
-  test("a revocation recorded meanwhile makes the write start over", async () => {
+  test("a revocation recorded meanwhile stops that token's write, not the others'", async () => {
     const { store, client, prefix, dispose } = await redisStoreUnderTest(CONFIG);
     try {
       await store.observe("fp-rv", [obs(T0, { offset: 1 })]);
+      await store.observe("fp-calm", [obs(T0, { offset: 1 })]);
       const commands = defineStateCommands(client);
       const keys = [`${prefix}{fp-rv}:s`, `${prefix}{fp-rv}:v`] as const;
+      const calm = [`${prefix}{fp-calm}:s`, `${prefix}{fp-calm}:v`] as const;
       const text = (await client.get(keys[0])) as string;
+      const next = text.replace(/^\[1,/, "[2,");
 
-      // Read with no revocation; a revocation lands; the write must not.
+      // Both read with no revocation; a revocation of one lands; only the other is written.
       await store.markRevoked("fp-rv", T0 + MINUTE);
-      const written = await commands.twStoreState(...keys, "1", "", text, String(HOUR));
-      assert.equal(written, 0);
+      const written = await commands.twStoreStates(
+        4,
+        ...keys,
+        ...calm,
+        String(HOUR),
+        ...["1", "", next],
+        ...["1", "", next],
+      );
+      assert.deepEqual(written, [0, 1]);
       assert.equal(await client.get(keys[1]), String(T0 + MINUTE));
       assert.equal(await client.get(keys[0]), text);
+      assert.equal(await client.get(calm[0]), next);
     } finally {
       await dispose();
     }
@@ -298,7 +309,10 @@ describe("redis store batching and failures", () => {
       const commands = defineStateCommands(client);
       const [state, revoked] = ["s", "v"].map((suffix) => `${prefix}{fp-bad}:${suffix}`);
 
-      assert.equal(await commands.twStoreState(state as string, revoked as string, "0", ""), -1);
+      assert.equal(
+        await commands.twStoreStates(2, state as string, revoked as string, "0", ""),
+        -1,
+      );
       assert.equal(await commands.twClaimCooldown(`${prefix}{fp-bad}:c`, "rule", "soon"), -1);
       assert.deepEqual(await client.keys(`${prefix}*`), []);
     } finally {
