@@ -61,7 +61,17 @@ async function startService(
   const redis = await connectConfiguredRedis(config.redis, {
     onError: (err) => log.warn({ err: err.message }, "redis connection error"),
   });
-  const store = new RedisTokenStateStore(redis, config.state, config.redis.keyPrefix);
+  const stateLog = log.child({ component: "state" });
+  const store = new RedisTokenStateStore(redis, config.state, config.redis.keyPrefix, {
+    onUnreadable: (tokenFp, keptAs, reason) => {
+      metrics.stateUnreadable.inc();
+      stateLog.error(
+        { tokenFp, keptAs, reason },
+        "token state unreadable; kept aside, the token starts afresh",
+      );
+    },
+    onConflicts: (count) => metrics.stateWriteConflicts.inc(count),
+  });
   lifecycle.onClose("redis", () => store.close());
   const kafka = new Kafka({
     clientId: config.kafka.clientId,

@@ -115,6 +115,18 @@ export class Metrics {
     registers: [this.registry],
   });
 
+  readonly stateUnreadable = new Counter({
+    name: "tokenwatch_state_unreadable_total",
+    help: "Unreadable token states in Redis, kept aside under <key>:unreadable; the token restarts",
+    registers: [this.registry],
+  });
+
+  readonly stateWriteConflicts = new Counter({
+    name: "tokenwatch_state_write_conflicts_total",
+    help: "Token state writes that lost the compare-and-set to another process and were redone",
+    registers: [this.registry],
+  });
+
   readonly allowlisted = new Counter({
     name: "tokenwatch_allowlisted_total",
     help: "Step-ups and revocations turned into alerts by an allowlist, by list",
@@ -236,5 +248,7 @@ export class Metrics {
     // increase() only counts a rise between two samples: a series born at 1 hides the
     // first revocation since start from the "Tokens revoked" panel and its alert.
     for (const outcome of REVOCATION_OUTCOMES) this.revocations.inc({ outcome }, 0);
+    this.stateUnreadable.inc(0);
+    this.stateWriteConflicts.inc(0);
   }
 }

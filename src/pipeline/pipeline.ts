@@ -8,7 +8,9 @@ import type { SharedEgress } from "../enrich/shared-egress.js";
 import type { TokenClassifier } from "../enrich/token-class.js";
 import type { RejectReason } from "../errors.js";
 import type { CanonicalEvent, EventSource } from "../ingest/canonical-event.js";
+import { MAX_EVENTS_PER_MESSAGE } from "../ingest/decode.js";
 import type { Metrics } from "../observe/metrics.js";
+import { appliedEntries } from "../state/state-errors.js";
 import type { TokenObservation, TokenStateStore, WindowStats } from "../state/token-state-store.js";
 
 /** One input message: a Kafka record or a replay line. */
@@ -93,6 +95,17 @@ type TokenEvent = CanonicalEvent & { readonly token: NonNullable<CanonicalEvent[
  * caller may then commit the batch's offsets.
  */
 export class Pipeline {
+  /**
+   * Per batch (the caller retries with the same array), the windows of the
+   * tokens whose events the state already applied. A batch that failed after
+   * that — Redis went away mid-batch or before a cooldown claim, delivery
+   * failed for good — is processed again, and re-applied its events would
+   * only answer "duplicate": a detector looking for a first network or
+   * country would not fire again, and its decision would be lost. The retry
+   * takes these windows instead of asking the store again.
+   */
+  private readonly applied = new WeakMap<readonly InputMessage[], Map<string, WindowStats[]>>();
+
   constructor(private readonly deps: PipelineDeps) {}
 
   async processBatch(messages: readonly InputMessage[]): Promise<BatchResult> {
@@ -104,7 +117,7 @@ export class Pipeline {
     const counted = this.deps.sharedEgress
       ? await this.deps.sharedEgress.apply(withToken, enriched)
       : enriched;
-    const windows = await this.observe(withToken, counted);
+    const windows = await this.observe(withToken, counted, this.appliedOf(messages));
     const duplicates = windows.filter((window) => window.duplicate).length;
 
     const raised: GuardAlert[] = [];
@@ -114,6 +127,7 @@ export class Pipeline {
     await this.confirmRevocations(decisions);
     // Counted once the batch went through: a batch retried after a Redis outage is read again.
     this.countBatch(messages.length, events, rejects, withoutToken, duplicates);
+    this.applied.delete(messages);
 
     return {
       events: events.length,
@@ -189,10 +203,24 @@ export class Pipeline {
     }
   }
 
-  /** Apply every event to its token's state; returns window stats in event order. */
+  private appliedOf(messages: readonly InputMessage[]): Map<string, WindowStats[]> {
+    let applied = this.applied.get(messages);
+    if (!applied) {
+      applied = new Map();
+      this.applied.set(messages, applied);
+    }
+    return applied;
+  }
+
+  /**
+   * Apply every event to its token's state; returns window stats in event
+   * order. Tokens in `applied` (this batch's earlier attempt) keep their
+   * windows; the others' are added to it.
+   */
   private async observe(
     events: readonly TokenEvent[],
     facts: readonly EventFacts[],
+    applied: Map<string, WindowStats[]>,
   ): Promise<WindowStats[]> {
     const byToken = new Map<string, { indexes: number[]; observations: TokenObservation[] }>();
 
@@ -208,13 +236,24 @@ export class Pipeline {
     });
 
     const groups = [...byToken.entries()];
-    const results = await this.deps.store.observeMany(
-      groups.map(([tokenFp, group]) => ({ tokenFp, observations: group.observations })),
-    );
+    const fresh = groups.filter(([tokenFp]) => !applied.has(tokenFp));
+    let results: WindowStats[][];
+    try {
+      results = await this.deps.store.observeMany(
+        fresh.map(([tokenFp, group]) => ({ tokenFp, observations: group.observations })),
+      );
+    } catch (err) {
+      appliedEntries(err)?.forEach((stats, g) => {
+        const tokenFp = fresh[g]?.[0];
+        if (stats && tokenFp !== undefined) applied.set(tokenFp, [...stats]);
+      });
+      throw err;
+    }
+    fresh.forEach(([tokenFp], g) => applied.set(tokenFp, results[g] ?? []));
 
     const windows: WindowStats[] = new Array(events.length);
-    groups.forEach(([, group], g) => {
-      const stats = results[g] ?? [];
+    groups.forEach(([tokenFp, group]) => {
+      const stats = applied.get(tokenFp) ?? [];
       group.indexes.forEach((eventIndex, i) => {
         const window = stats[i];
         if (window) windows[eventIndex] = window;
@@ -282,10 +321,10 @@ function toObservation(event: TokenEvent, facts: EventFacts): TokenObservation {
 /**
  * The idempotency position of an event within its partition. Several events
  * can share one Kafka record (a JSON array), so the index inside the record
- * is folded in; arrays are capped well below 10,000 events per record.
+ * is folded in; decode refuses records with more events than that leaves room for.
  */
 function eventOffset(source: EventSource): number {
-  return source.offset * 10_000 + source.index;
+  return source.offset * MAX_EVENTS_PER_MESSAGE + source.index;
 }
 
 function timeSpan(events: readonly CanonicalEvent[]): {

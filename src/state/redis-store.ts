@@ -1,7 +1,12 @@
 import type { StateConfig } from "../config/schema.js";
 import { ConfigError, DependencyError } from "../errors.js";
 import { isRedisReady, pingRedis } from "./redis-client.js";
-import { redisFailure, scriptStatusError } from "./state-errors.js";
+import {
+  redisFailure,
+  StateSnapshotError,
+  scriptStatusError,
+  withAppliedEntries,
+} from "./state-errors.js";
 import {
   checkNonNegative,
   checkObservation,
@@ -17,7 +22,12 @@ import {
   type StateCommands,
   statePipeline,
 } from "./state-scripts.js";
-import { decodeSnapshot, encodeSnapshot } from "./token-snapshot.js";
+import {
+  decodeSnapshot,
+  encodeSnapshot,
+  nextVersion,
+  type VersionedSnapshot,
+} from "./token-snapshot.js";
 import { TokenState } from "./token-state.js";
 import type {
   EgressUse,
@@ -34,6 +44,13 @@ import { EGRESS_CAP, EGRESS_TTL_MS } from "./windows.js";
 export interface RedisStoreOptions {
   /** Quit the client on `close()` (default true: the store owns its connection). */
   readonly quitOnClose?: boolean;
+  /**
+   * A token's stored state could not be read (not a snapshot, or not a
+   * string): it was kept under `keptAs` and the token starts afresh.
+   */
+  readonly onUnreadable?: (tokenFp: string, keptAs: string, reason: string) => void;
+  /** Writes that lost the compare-and-set to another process and were applied again. */
+  readonly onConflicts?: (count: number) => void;
 }
 
 type ObserveBatch = ReadonlyArray<{
@@ -53,6 +70,7 @@ const WRITE_ATTEMPTS = 8;
 
 /** One token of a batch on its way through read, apply and write. */
 interface PendingToken {
+  readonly tokenFp: string;
   readonly keys: TokenKeys;
   /** The batch entries of this token, in batch order: index and observations. */
   readonly entries: Array<{ index: number; observations: readonly TokenObservation[] }>;
@@ -84,6 +102,7 @@ export class RedisTokenStateStore implements TokenStateStore {
   private readonly client: RedisClient & StateCommands;
   private readonly keys: StateKeys;
   private readonly quitOnClose: boolean;
+  private readonly hooks: RedisStoreOptions;
   private closed = false;
 
   constructor(
@@ -102,6 +121,7 @@ export class RedisTokenStateStore implements TokenStateStore {
     this.keys = new StateKeys(keyPrefix);
     this.client = defineStateCommands(client);
     this.quitOnClose = options.quitOnClose ?? true;
+    this.hooks = options;
   }
 
   async observe(
@@ -122,22 +142,37 @@ export class RedisTokenStateStore implements TokenStateStore {
       if (entry.observations.length === 0) continue;
       let token = byToken.get(entry.tokenFp);
       if (!token) {
-        token = { keys: this.keys.forToken(entry.tokenFp), entries: [] };
+        token = { tokenFp: entry.tokenFp, keys: this.keys.forToken(entry.tokenFp), entries: [] };
         byToken.set(entry.tokenFp, token);
       }
       token.entries.push({ index, observations: entry.observations });
     }
     let pending = [...byToken.values()];
+    const applied = new Set<number>(batch.keys());
+    for (const token of pending) for (const { index } of token.entries) applied.delete(index);
 
-    for (let attempt = 1; pending.length > 0; attempt++) {
-      if (attempt > WRITE_ATTEMPTS) {
-        throw new DependencyError(
-          "STATE_WRITE_CONTENDED",
-          `observe: ${pending.length} token(s) changed by other processes on each of ` +
-            `${WRITE_ATTEMPTS} attempts`,
-        );
+    try {
+      for (let attempt = 1; pending.length > 0; attempt++) {
+        if (attempt > WRITE_ATTEMPTS) {
+          throw new DependencyError(
+            "STATE_WRITE_CONTENDED",
+            `observe: ${pending.length} token(s) changed by other processes on each of ` +
+              `${WRITE_ATTEMPTS} attempts`,
+          );
+        }
+        if (attempt > 1) await new Promise((resolve) => setTimeout(resolve, attempt * 5));
+        const retry = new Set(await this.applyOnce(pending, results));
+        for (const token of pending) {
+          if (!retry.has(token)) for (const { index } of token.entries) applied.add(index);
+        }
+        pending = [...retry];
       }
-      pending = await this.applyOnce(pending, results);
+    } catch (err) {
+      // The tokens already written stay written; say which, so a retry can keep their answers.
+      throw withAppliedEntries(
+        err instanceof Error ? err : redisFailure("observe", err),
+        results.map((stats, index) => (applied.has(index) ? stats : null)),
+      );
     }
     return results;
   }
@@ -154,9 +189,17 @@ export class RedisTokenStateStore implements TokenStateStore {
     const stored = await this.readAll(pending);
 
     const writes: PendingWrite[] = [];
+    const unreadable: Array<{ token: PendingToken; text: string; reason: string }> = [];
     for (const [i, token] of pending.entries()) {
       const [text, revokedAt] = stored[i] as [string | null, string | null];
-      const read = text === null ? null : decodeSnapshot(text);
+      let read: VersionedSnapshot | null = null;
+      try {
+        read = text === null ? null : decodeSnapshot(text);
+      } catch (err) {
+        if (!(err instanceof StateSnapshotError)) throw err;
+        unreadable.push({ token, text: text as string, reason: err.message });
+        continue;
+      }
       const state = read
         ? TokenState.restore(this.config, read.state)
         : new TokenState(this.config);
@@ -173,12 +216,46 @@ export class RedisTokenStateStore implements TokenStateStore {
       const version = read?.version ?? 0;
       writes.push({
         token,
-        args: [String(version), revokedAt ?? "", encodeSnapshot(version + 1, state.snapshot())],
+        args: [
+          String(version),
+          revokedAt ?? "",
+          encodeSnapshot(nextVersion(version), state.snapshot()),
+        ],
       });
     }
 
     const statuses = await this.writeAll(writes);
-    return writes.filter((_, i) => statuses[i] === 0).map((write) => write.token);
+    const conflicts = writes.filter((_, i) => statuses[i] === 0).map((write) => write.token);
+    if (conflicts.length > 0) this.hooks.onConflicts?.(conflicts.length);
+    for (const [i, write] of writes.entries()) {
+      if (statuses[i] === 2) {
+        unreadable.push({
+          token: write.token,
+          text: "",
+          reason: "stored token state is not a string",
+        });
+      }
+    }
+    await this.setAside(unreadable);
+    return [...conflicts, ...unreadable.map(({ token }) => token)];
+  }
+
+  /**
+   * Keep each unreadable state under `<key>:unreadable` (state TTL) and tell
+   * the operator, so the token starts afresh on the next attempt instead of
+   * stopping its partition for good.
+   */
+  private async setAside(
+    unreadable: ReadonlyArray<{ token: PendingToken; text: string; reason: string }>,
+  ): Promise<void> {
+    if (unreadable.length === 0) return;
+    const ttl = String(this.config.ttlMs);
+    await this.sendAll("observe", unreadable, (target, { token, text }) =>
+      target.twSetAside(token.keys.state, `${token.keys.state}:unreadable`, text, ttl),
+    );
+    for (const { token, reason } of unreadable) {
+      this.hooks.onUnreadable?.(token.tokenFp, `${token.keys.state}:unreadable`, reason);
+    }
   }
 
   /**
@@ -218,7 +295,7 @@ export class RedisTokenStateStore implements TokenStateStore {
     });
   }
 
-  /** Tokens grouped for one command each: a chunk on a single server, one at a time on a Cluster. */
+  /** Tokens grouped for one command each: chunks on a single server, one by one on a Cluster. */
   private chunks<T>(items: readonly T[]): T[][] {
     const size = this.isCluster() ? 1 : CHUNK;
     const out: T[][] = [];
@@ -420,7 +497,7 @@ export class RedisTokenStateStore implements TokenStateStore {
 }
 
 /** Read a claim value (see claim-revocation-1.lua): `<id>`, `<id>:done` or `<id>:withdrawn`. */
-function parseClaim(value: string | null): Omit<RevocationStatus, "revokedAt"> {
+export function parseClaim(value: string | null): Omit<RevocationStatus, "revokedAt"> {
   if (value === null) return { claim: "none", holder: null };
   const [, holder = value, suffix] = /^(.*?)(?::(done|withdrawn))?$/.exec(value) ?? [];
   if (suffix === "withdrawn") return { claim: "withdrawn", holder };

@@ -1,21 +1,22 @@
 import { DependencyError, TokenwatchError } from "../errors.js";
+import type { WindowStats } from "./token-state-store.js";
 
 /**
  * Errors of the state stores, and the one place that turns a Redis failure
  * or a script status code into them.
  *
- * | Code                      | Retriable | Meaning and fix                                         |
- * |---------------------------|-----------|---------------------------------------------------------|
- * | `STATE_REDIS_UNAVAILABLE` | yes       | Redis unreachable, loading, out of memory, read-only or |
- * |                           |           | a cluster failover; the batch is retried after backoff  |
- * | `STATE_SCRIPT_FAILED`     | no        | a script raised an error (e.g. `WRONGTYPE`: another     |
- * |                           |           | program wrote under `redis.keyPrefix`; use a free one)  |
- * | `STATE_SCRIPT_PROTOCOL`   | no        | a script rejected its arguments: a tokenwatch bug       |
- * | `STATE_SNAPSHOT_GARBLED`  | no        | a token's stored state is not what tokenwatch writes    |
- * |                           |           | (another program wrote under `redis.keyPrefix`)         |
- * | `STATE_WRITE_CONTENDED`   | yes       | other processes kept changing a token's state while     |
- * |                           |           | this one applied a batch to it; retried after backoff   |
- * | `STATE_INVALID_INPUT`     | no        | an observation or claim the store cannot accept         |
+ * | Code                      | Retriable | Meaning and fix                                       |
+ * |---------------------------|-----------|-------------------------------------------------------|
+ * | `STATE_REDIS_UNAVAILABLE` | yes       | Redis unreachable, loading, out of memory,            |
+ * |                           |           | read-only or failing over; retried after backoff      |
+ * | `STATE_SCRIPT_FAILED`     | no        | a script raised an error (e.g. `WRONGTYPE` on a       |
+ * |                           |           | claim: another program wrote under the prefix)        |
+ * | `STATE_SCRIPT_PROTOCOL`   | no        | a script rejected its arguments: a tokenwatch bug     |
+ * | `STATE_SNAPSHOT_GARBLED`  | no        | a token's state is not what tokenwatch writes; the    |
+ * |                           |           | store keeps it aside, restarts the token (not thrown) |
+ * | `STATE_WRITE_CONTENDED`   | yes       | other processes kept changing a token's state while   |
+ * |                           |           | this one applied a batch; retried after backoff       |
+ * | `STATE_INVALID_INPUT`     | no        | an observation or claim the store cannot accept       |
  */
 
 /** A state operation that fails the same way however often it is retried. */
@@ -33,6 +34,27 @@ export class StateSnapshotError extends StateError {
   constructor(message: string) {
     super("STATE_SNAPSHOT_GARBLED", message);
   }
+}
+
+const APPLIED = Symbol("appliedEntries");
+
+/**
+ * Attach to an `observeMany` failure the answers of the batch entries that
+ * were applied before it (null where an entry was not), so a caller that
+ * retries the batch can keep them: re-applied, those entries would only
+ * answer "duplicate".
+ */
+export function withAppliedEntries<E extends Error>(
+  err: E,
+  applied: ReadonlyArray<readonly WindowStats[] | null>,
+): E {
+  return Object.assign(err, { [APPLIED]: applied });
+}
+
+/** The answers `withAppliedEntries` attached, or null. */
+export function appliedEntries(err: unknown): ReadonlyArray<readonly WindowStats[] | null> | null {
+  if (typeof err !== "object" || err === null || !(APPLIED in err)) return null;
+  return (err as { [APPLIED]: ReadonlyArray<readonly WindowStats[] | null> })[APPLIED];
 }
 
 /** Status codes the Lua scripts return instead of a result. */

@@ -34,6 +34,7 @@ export interface StateCommands {
   ): Promise<number>;
   twMarkRevoked(state: string, revoked: string, ...args: Arg[]): Promise<number>;
   twWithdrawRevocation(claimKey: string, revokedKey: string): Promise<WithdrawReply>;
+  twSetAside(state: string, kept: string, ...args: Arg[]): Promise<number>;
   twObserveEgress(key: string, ...args: Arg[]): Promise<number>;
 }
 
@@ -46,6 +47,7 @@ export interface StateBulk {
   twStoreStates(keyCount: number, ...keysThenArgs: Arg[]): unknown;
   twStoreState(state: string, revoked: string, ...args: Arg[]): unknown;
   twObserveEgress(key: string, ...args: Arg[]): unknown;
+  twSetAside(state: string, kept: string, ...args: Arg[]): unknown;
 }
 
 /** The bulk commands queued on a pipeline (the replies arrive from `exec`). */
@@ -64,6 +66,7 @@ const SCRIPTS = [
   { command: "twMarkRevoked", file: "mark-revoked-2.lua", keys: 2 },
   { command: "twWithdrawRevocation", file: "withdraw-revocation-2.lua", keys: 2 },
   { command: "twObserveEgress", file: "observe-egress-1.lua", keys: 1 },
+  { command: "twSetAside", file: "set-aside-2.lua", keys: 2 },
 ] as const;
 
 let sources: Map<string, string> | null = null;

@@ -62,9 +62,14 @@ export function encodeSnapshot(version: number, state: TokenStateSnapshot): stri
 /** The write version of a stored text, without decoding the rest (what the script compares). */
 export function snapshotVersion(text: string | null): number {
   if (text === null) return 0;
-  const match = /^\[(\d+),/.exec(text);
+  const match = /^\[(\d{1,15}),/.exec(text);
   if (!match) throw new StateSnapshotError("stored token state has no version");
   return Number(match[1]);
+}
+
+/** The version after `version`: it wraps long before it could stop being an exact integer. */
+export function nextVersion(version: number): number {
+  return version >= 999_999_999_999_999 ? 1 : version + 1;
 }
 
 /** Decode a stored text. @throws StateSnapshotError when it is not what `encodeSnapshot` writes. */
@@ -80,6 +85,10 @@ export function decodeSnapshot(text: string): VersionedSnapshot {
   }
 
   const [version, newest, firstBack, total, buckets, networks, agents, asns, countries] = parsed;
+  // The write script reads the version from the text itself; both must agree.
+  if (!Number.isSafeInteger(version) || snapshotVersion(text) !== version) {
+    throw new StateSnapshotError("stored token state has no version the write script can read");
+  }
   const [hours, alternations, denied, offsets, lastNetwork, networkBefore, location] =
     parsed.slice(9);
   const [locationBack, browserRequests] = parsed.slice(16);

@@ -11,6 +11,7 @@ import { Metrics } from "../../src/observe/metrics.js";
 import { buildPipeline } from "../../src/pipeline/build-pipeline.js";
 import type { BatchEffects, InputMessage, Outputs } from "../../src/pipeline/pipeline.js";
 import { MemoryTokenStateStore } from "../../src/state/memory-store.js";
+import { withAppliedEntries } from "../../src/state/state-errors.js";
 import { leakedSecrets } from "../support/secrets.js";
 
 const KEY = "pipeline-test-fingerprint-key-0123";
@@ -281,4 +282,54 @@ test("a batch retried after a store outage counts messages, events, rejects once
   assert.equal(counted?.value, batch.length);
   assert.equal(events, batch.length - 1);
   assert.equal(rejected?.value, 1);
+});
+
+test("a batch retried after Redis failed past the state still makes its decisions", async () => {
+  const { pipeline, outputs, store } = await setup();
+  const batch = sharedTokenBatch();
+  const claimRevocation = store.claimRevocation.bind(store);
+  let outages = 1;
+  store.claimRevocation = async (...args: Parameters<typeof claimRevocation>) => {
+    if (outages-- > 0) throw new DependencyError("STATE_REDIS_UNAVAILABLE", "redis is down");
+    return claimRevocation(...args);
+  };
+
+  await assert.rejects(pipeline.processBatch(batch), DependencyError);
+  // The state took the batch's events; the retry must still see them as new.
+  const retried = await pipeline.processBatch(batch);
+
+  assert.equal(retried.duplicates, 0);
+  assert.equal(revocations(outputs.decisions).length, 1);
+  assert.equal(await store.isRevoked(fingerprintOf(BEARER)), true);
+  // Once through, the same batch again is a redelivery: every event a duplicate.
+  assert.equal((await pipeline.processBatch(batch)).duplicates, batch.length);
+});
+
+test("a batch whose state update failed part-way keeps the tokens already applied", async () => {
+  const { pipeline, outputs, store } = await setup();
+  const shared = sharedTokenBatch();
+  const other = messages([apisixRecord(API_KEY, "198.51.100.9", T0)], shared.length);
+  const batch = [...shared, ...other];
+  const observeMany = store.observeMany.bind(store);
+  let outages = 1;
+  store.observeMany = async (entries: Parameters<typeof observeMany>[0]) => {
+    const results = await observeMany(entries);
+    if (outages-- > 0) {
+      // Applied all but the last token, then the connection went.
+      const err = new DependencyError("STATE_REDIS_UNAVAILABLE", "redis is down");
+      throw withAppliedEntries(
+        err,
+        results.map((stats, i) => (i < results.length - 1 ? stats : null)),
+      );
+    }
+    return results;
+  };
+
+  await assert.rejects(pipeline.processBatch(batch), DependencyError);
+  const retried = await pipeline.processBatch(batch);
+
+  // The shared token's six events keep their first answers; the other token's one event
+  // was applied too (by this fake), so its retry is the one duplicate.
+  assert.equal(retried.duplicates, 1);
+  assert.equal(revocations(outputs.decisions).length, 1);
 });

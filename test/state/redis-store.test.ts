@@ -6,6 +6,7 @@ import calculateSlot from "ioredis/built/utils/calculateSlot.js";
 import type { StateConfig } from "../../src/config/schema.js";
 import { connectRedis } from "../../src/state/redis-client.js";
 import { RedisTokenStateStore } from "../../src/state/redis-store.js";
+import { appliedEntries } from "../../src/state/state-errors.js";
 import { defineStateCommands } from "../../src/state/state-scripts.js";
 import { decodeSnapshot } from "../../src/state/token-snapshot.js";
 import { dumpRedis, leakedSecrets } from "../support/secrets.js";
@@ -272,33 +273,101 @@ describe("redis store batching and failures", () => {
     }
   });
 
-  test("a key of the wrong type fails as a non-retriable script error", async () => {
-    const { store, client, prefix, dispose } = await redisStoreUnderTest(CONFIG);
+  test("a state it cannot read is kept aside, reported, and the token starts afresh", async () => {
+    const unreadable: string[][] = [];
+    const { client, prefix, dispose } = await redisStoreUnderTest(CONFIG);
+    const store = new RedisTokenStateStore(client, CONFIG, prefix, {
+      quitOnClose: false,
+      onUnreadable: (tokenFp, keptAs, reason) => unreadable.push([tokenFp, keptAs, reason]),
+    });
     try {
-      await client.hset(`${prefix}{fp-typed}:s`, "not", "a string");
-      await assert.rejects(store.observe("fp-typed", [obs(T0)]), {
-        code: "STATE_SCRIPT_FAILED",
-        retriable: false,
-      });
-      await assert.rejects(store.observeMany([{ tokenFp: "fp-typed", observations: [obs(T0)] }]), {
-        code: "STATE_SCRIPT_FAILED",
-      });
+      await store.observe("fp-good", [obs(T0, { offset: 1 })]);
+      const good = (await client.get(`${prefix}{fp-good}:s`)) as string;
+      await client.set(`${prefix}{fp-text}:s`, '{"planted":"planted-secret"}');
+      await client.hset(`${prefix}{fp-hash}:s`, "planted", "planted-secret");
+      // Valid JSON, but a version the write script cannot read: it could never be written.
+      await client.set(`${prefix}{fp-space}:s`, good.replace(/^\[1,/, "[ 1,"));
+
+      const results = await store.observeMany(
+        ["fp-text", "fp-hash", "fp-space", "fp-fine"].map((tokenFp) => ({
+          tokenFp,
+          observations: [obs(T0, { offset: 1 })],
+        })),
+      );
+
+      assert.deepEqual(
+        results.map(([stats]) => [stats?.totalRequests, stats?.duplicate]),
+        [
+          [1, false],
+          [1, false],
+          [1, false],
+          [1, false],
+        ],
+      );
+      assert.deepEqual(unreadable.map(([fp]) => fp).sort(), ["fp-hash", "fp-space", "fp-text"]);
+      for (const [fp, keptAs, reason] of unreadable) {
+        assert.equal(keptAs, `${prefix}{${fp}}:s:unreadable`);
+        assert.ok(!reason?.includes("planted"), reason);
+        assert.ok(((await client.pttl(keptAs as string)) ?? 0) > 0, `${keptAs} has a TTL`);
+      }
+      assert.equal(
+        await client.hget(`${prefix}{fp-hash}:s:unreadable`, "planted"),
+        "planted-secret",
+      );
+      for (const fp of ["fp-text", "fp-hash", "fp-space"]) {
+        const { state } = decodeSnapshot((await client.get(`${prefix}{${fp}}:s`)) as string);
+        assert.equal(state.totalRequests, 1, fp);
+      }
     } finally {
       await dispose();
     }
   });
 
-  test("a stored state it did not write fails as a non-retriable error naming no content", async () => {
-    const { store, client, prefix, dispose } = await redisStoreUnderTest(CONFIG);
+  test("a write that keeps losing says which tokens were applied before it gave up", async () => {
+    const conflicts: number[] = [];
+    const { client, prefix, dispose } = await redisStoreUnderTest(CONFIG);
+    const store = new RedisTokenStateStore(client, CONFIG, prefix, {
+      quitOnClose: false,
+      onConflicts: (count) => conflicts.push(count),
+    });
+    // Another writer bumps fp-busy's version between every read and write.
+    const other = await connectRedis(REDIS_URL);
+    const original = client.pipeline.bind(client);
+    client.pipeline = ((...args: Parameters<Redis["pipeline"]>) => {
+      const pipeline = original(...args);
+      const exec = pipeline.exec.bind(pipeline);
+      pipeline.exec = (async () => {
+        const text = await other.get(`${prefix}{fp-busy}:s`);
+        if (text) {
+          const version = Number(/^\[(\d+),/.exec(text)?.[1]);
+          await other.set(`${prefix}{fp-busy}:s`, text.replace(/^\[\d+,/, `[${version + 1},`));
+        }
+        return exec();
+      }) as typeof pipeline.exec;
+      return pipeline;
+    }) as Redis["pipeline"];
+
     try {
-      await client.set(`${prefix}{fp-garbled}:s`, '{"planted":"planted-secret"}');
-      await assert.rejects(store.observe("fp-garbled", [obs(T0)]), (err: Error) => {
-        assert.equal((err as { code?: string }).code, "STATE_SNAPSHOT_GARBLED");
-        assert.equal((err as { retriable?: boolean }).retriable, false);
-        assert.ok(!err.message.includes("planted"), err.message);
-        return true;
-      });
+      await store.observe("fp-busy", [obs(T0, { offset: 1 })]);
+      const failure = await store
+        .observeMany([
+          { tokenFp: "fp-calm", observations: [obs(T0, { offset: 1 })] },
+          { tokenFp: "fp-busy", observations: [obs(T0 + MINUTE, { offset: 2 })] },
+        ])
+        .then(
+          () => null,
+          (err: unknown) => err,
+        );
+
+      assert.equal((failure as { code?: string })?.code, "STATE_WRITE_CONTENDED");
+      assert.equal((failure as { retriable?: boolean })?.retriable, true);
+      const applied = appliedEntries(failure);
+      assert.equal(applied?.[0]?.[0]?.totalRequests, 1, "fp-calm was written");
+      assert.equal(applied?.[1], null, "fp-busy was not");
+      assert.ok(conflicts.reduce((a, b) => a + b, 0) >= 8, `conflicts ${conflicts}`);
     } finally {
+      client.pipeline = original;
+      other.disconnect();
       await dispose();
     }
   });

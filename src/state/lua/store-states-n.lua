@@ -19,7 +19,8 @@
     ARGV[3i + 1]  the new snapshot (its version is the one read + 1)
 
   Output:
-    { status per token }  1 written, 0 changed since it was read (not written)
+    { status per token }  1 written, 0 changed since it was read (not written),
+                          2 the state key holds another type (not written)
     -1                    bad arguments
 ]]
 local n = #KEYS / 2
@@ -31,13 +32,17 @@ end
 local statuses = {}
 for i = 1, n do
   local stateKey, revokedKey = KEYS[2 * i - 1], KEYS[2 * i]
-  local current = redis.call("GET", stateKey)
+  local current = redis.pcall("GET", stateKey)
   local version = "0"
-  if current then
+  if type(current) == "table" and current.err then
+    version = nil
+  elseif current then
     version = string.match(current, "^%[(%d+),") or ""
   end
   local revokedAt = redis.call("GET", revokedKey) or ""
-  if version ~= ARGV[3 * i - 1] or revokedAt ~= ARGV[3 * i] then
+  if version == nil then
+    statuses[i] = 2
+  elseif version ~= ARGV[3 * i - 1] or revokedAt ~= ARGV[3 * i] then
     statuses[i] = 0
   else
     redis.call("SET", stateKey, ARGV[3 * i + 1], "PX", ttl)
