@@ -38,6 +38,14 @@ const MAX_STRING_WRAPPING = 2;
 
 const utf8 = new TextDecoder("utf-8", { fatal: true });
 
+/**
+ * Events one message (a JSON array) may hold. An event's idempotency
+ * position is its record's offset times this plus its index, so a longer
+ * array would give two events one position and the later would be taken
+ * for a redelivery; such a message is refused whole as `oversized`.
+ */
+export const MAX_EVENTS_PER_MESSAGE = 10_000;
+
 export function decodeMessage(message: Buffer | string, limits: DecodeLimits): DecodedItem[] {
   const text = toText(message, limits);
   if (typeof text !== "string") {
@@ -56,6 +64,10 @@ export function decodeMessage(message: Buffer | string, limits: DecodeLimits): D
     return [{ index: 0, reject: parsed.failure }];
   }
   if (Array.isArray(parsed.value)) {
+    if (parsed.value.length > MAX_EVENTS_PER_MESSAGE) {
+      const why = `message holds ${parsed.value.length} events, at most ${MAX_EVENTS_PER_MESSAGE}`;
+      return [{ index: 0, reject: failure("oversized", why) }];
+    }
     return parsed.value.map((element, index) => decodeElement(element, index, limits));
   }
   if (isObject(parsed.value)) {

@@ -1,6 +1,11 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
-import { type DecodedItem, decodeMessage, jsonDepth } from "../../src/ingest/decode.js";
+import {
+  type DecodedItem,
+  decodeMessage,
+  jsonDepth,
+  MAX_EVENTS_PER_MESSAGE,
+} from "../../src/ingest/decode.js";
 
 const limits = { maxMessageBytes: 1024, maxDepth: 4 };
 
@@ -87,4 +92,17 @@ test("text that is not JSON, and JSON that is not an object, are rejected", () =
 
 test("an empty array is no event and no reject", () => {
   assert.deepEqual(decodeMessage("[]", limits), []);
+});
+
+test("an array of more events than a message may hold is refused whole as oversized", () => {
+  const roomy = { maxMessageBytes: 1_000_000, maxDepth: 4 };
+  const full = JSON.stringify(new Array(MAX_EVENTS_PER_MESSAGE).fill({ a: 1 }));
+  const over = JSON.stringify(new Array(MAX_EVENTS_PER_MESSAGE + 1).fill({ a: 1 }));
+
+  assert.equal(decodeMessage(full, roomy).length, MAX_EVENTS_PER_MESSAGE);
+  const refused = decodeMessage(over, roomy);
+  assert.equal(refused.length, 1);
+  const [only] = refused as [DecodedItem];
+  assert.ok("reject" in only && only.reject.reason === "oversized", JSON.stringify(only));
+  assert.match(only.reject.message, /10001 events, at most 10000/);
 });
