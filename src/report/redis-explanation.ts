@@ -1,5 +1,6 @@
 import { TokenwatchError } from "../errors.js";
 import { HourProfile } from "../state/hour-profile.js";
+import { parseClaim } from "../state/redis-store.js";
 import { RequestTimeline } from "../state/request-timeline.js";
 import type { StateKeys } from "../state/state-keys.js";
 import type { RedisClient } from "../state/state-scripts.js";
@@ -67,16 +68,17 @@ export async function explainFromRedis(
     // Redis keeps no decision log (the alerts topic does), only each rule's last firing.
     decisions: [],
     ruleFirings: lastFirings(cooldowns),
-    revokedBy: revocation === null ? null : decisionIdOf(revocation),
+    ...revocationOf(parseClaim(revocation)),
   };
 }
 
-/**
- * The claim holds `<decision id>:done` once confirm-revocation-2.lua recorded
- * the delivery; the suffix is a delivery mark, not part of the decision id.
- */
-function decisionIdOf(claim: string): string {
-  return claim.replace(/:done$/, "");
+/** Who holds the token's revocation, or whose revocation an operator withdrew. */
+function revocationOf(claim: ReturnType<typeof parseClaim>) {
+  const active = claim.claim === "pending" || claim.claim === "delivered";
+  return {
+    revokedBy: active ? claim.holder : null,
+    withdrawnRevocation: claim.claim === "withdrawn" ? claim.holder : null,
+  };
 }
 
 function newestFirst(members: TokenStateSnapshot["networks"]): Remembered[] {

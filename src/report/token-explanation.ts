@@ -37,6 +37,8 @@ export interface TokenExplanation {
   readonly ruleFirings: ReadonlyArray<{ ruleId: string; ts: number; decisionId: string }>;
   /** The decision id holding the token's one revocation, or null. */
   readonly revokedBy: string | null;
+  /** The decision whose revocation an operator withdrew (`revocations undo`), if any. */
+  readonly withdrawnRevocation?: string | null;
 }
 
 const DAYS = ["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"];
@@ -51,7 +53,7 @@ export function renderExplanation(x: TokenExplanation): string {
   out.push(`  first seen         ${iso(x.firstSeen)}`);
   out.push(`  last seen          ${iso(x.lastSeen)}`);
   out.push(`  requests           ${x.totalRequests}`);
-  out.push(`  revoked            ${x.revokedBy ? `yes (decision ${x.revokedBy})` : "no"}`);
+  out.push(`  revoked            ${revokedLine(x)}`);
 
   out.push("", "windows (as of the last event)");
   for (const [name, value] of Object.entries(x.windows)) out.push(`  ${name.padEnd(18)} ${value}`);
@@ -77,6 +79,10 @@ export function renderExplanation(x: TokenExplanation): string {
     }
   }
 
+  if (x.decisions.length === 0 && x.ruleFirings.length > 0) {
+    // Redis keeps each rule's last firing, not the decisions (the alerts topic has them).
+    return `${out.join("\n")}\n`;
+  }
   out.push("", `recent decisions (${x.decisions.length})`);
   if (x.decisions.length === 0) out.push("  none");
   for (const d of x.decisions) {
@@ -94,6 +100,12 @@ export function renderExplanation(x: TokenExplanation): string {
   return `${out.join("\n")}\n`;
 }
 
+function revokedLine(x: TokenExplanation): string {
+  if (x.revokedBy) return `yes (decision ${x.revokedBy})`;
+  if (x.withdrawnRevocation) return `no (decision ${x.withdrawnRevocation}'s revocation withdrawn)`;
+  return "no";
+}
+
 function baseline(history: readonly number[]): string {
   if (history.length === 0) return "no completed minute yet";
   // The same statistics the rate-baseline detector uses, so the explanation
@@ -103,7 +115,10 @@ function baseline(history: readonly number[]): string {
 }
 
 function remembered(item: Remembered): string {
-  const requests = item.requests === undefined ? "" : `  ${item.requests} requests`;
+  const requests =
+    item.requests === undefined
+      ? ""
+      : `  ${item.requests} ${item.requests === 1 ? "request" : "requests"}`;
   const detail = item.detail ? `  ${item.detail}` : "";
   return `${item.name.padEnd(40)} last ${iso(item.lastSeen)}${requests}${detail}`;
 }

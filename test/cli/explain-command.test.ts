@@ -125,7 +125,7 @@ test("explain shows the revoking decision's id without the delivered mark", asyn
         expiresAt: null,
       },
     ]);
-    // What confirm-revocation-1.lua leaves once the revocation was delivered.
+    // What confirm-revocation-3.lua leaves once the revocation was delivered.
     const claim = new StateKeys(redis.prefix).forToken(tokenFp).revocation;
     await redis.client.set(claim, "MyxF3H-decision-0001:done");
 
@@ -135,6 +135,16 @@ test("explain shows the revoking decision's id without the delivered mark", asyn
     assert.equal(code, 0, stderr);
     assert.match(stdout, /revoked {12}yes \(decision MyxF3H-decision-0001\)\n/);
     assert.equal(stdout.includes(":done"), false);
+
+    // After `revocations undo` the claim is kept, marked withdrawn: not revoked any more.
+    await redis.client.set(claim, "MyxF3H-decision-0001:withdrawn");
+    const undone = tokenwatch(["explain", tokenFp], env);
+    assert.equal(undone.code, 0, undone.stderr);
+    assert.match(
+      undone.stdout,
+      /revoked {12}no \(decision MyxF3H-decision-0001's revocation withdrawn\)\n/,
+    );
+    assert.equal(undone.stdout.includes(":withdrawn"), false);
   } finally {
     await redis.dispose();
   }
