@@ -1,6 +1,11 @@
 import assert from "node:assert/strict";
 import { describe, test } from "node:test";
-import { decodeSnapshot, encodeSnapshot, snapshotVersion } from "../../src/state/token-snapshot.js";
+import {
+  decodeSnapshot,
+  encodeSnapshot,
+  nextVersion,
+  snapshotVersion,
+} from "../../src/state/token-snapshot.js";
 import { TokenState } from "../../src/state/token-state.js";
 import { DEFAULT_CONFIG, HOUR, MINUTE, obs, T0 } from "./contract/contract-support.js";
 
@@ -64,6 +69,10 @@ describe("token snapshot", () => {
       `{"token":"${planted}"}`,
       "[1,2,3]",
       encodeSnapshot(1, busyState().snapshot()).replace(/^\[1,/, '["1",'),
+      // Valid JSON whose version the write script reads differently, or not at all.
+      encodeSnapshot(1, busyState().snapshot()).replace(/^\[1,/, "[ 1,"),
+      encodeSnapshot(1, busyState().snapshot()).replace(/^\[1,/, "[1.0,"),
+      encodeSnapshot(1, busyState().snapshot()).replace(/^\[1,/, "[9007199254740993,"),
       encodeSnapshot(1, busyState().snapshot()).replace(/,\d+\]$/, `,"${planted}"]`),
     ];
     for (const text of garbled) {
@@ -77,6 +86,14 @@ describe("token snapshot", () => {
       );
     }
     assert.throws(() => snapshotVersion("{}"), { code: "STATE_SNAPSHOT_GARBLED" });
+  });
+
+  test("the version wraps before it could stop being an exact integer", () => {
+    assert.equal(nextVersion(41), 42);
+    const last = 999_999_999_999_999;
+    assert.equal(nextVersion(last), 1);
+    const text = encodeSnapshot(last, busyState().snapshot());
+    assert.equal(decodeSnapshot(text).version, last);
   });
 
   test("a token without any request is never encoded", () => {
