@@ -249,7 +249,7 @@ export class Pipeline {
       });
       throw err;
     }
-    fresh.forEach(([tokenFp], g) => applied.set(tokenFp, results[g] ?? []));
+    for (const [g, [tokenFp]] of fresh.entries()) applied.set(tokenFp, results[g] ?? []);
 
     const windows: WindowStats[] = new Array(events.length);
     groups.forEach(([tokenFp, group]) => {
