@@ -250,10 +250,12 @@ export class RedisTokenStateStore implements TokenStateStore {
   ): Promise<void> {
     if (unreadable.length === 0) return;
     const ttl = String(this.config.ttlMs);
-    await this.sendAll("observe", unreadable, (target, { token, text }) =>
+    const moved = await this.sendAll("observe", unreadable, (target, { token, text }) =>
       target.twSetAside(token.keys.state, `${token.keys.state}:unreadable`, text, ttl),
     );
-    for (const { token, reason } of unreadable) {
+    // 0: another process set it aside first, or wrote a good state meanwhile.
+    for (const [i, { token, reason }] of unreadable.entries()) {
+      if (moved[i] !== 1) continue;
       this.hooks.onUnreadable?.(token.tokenFp, `${token.keys.state}:unreadable`, reason);
     }
   }

@@ -323,6 +323,37 @@ describe("redis store batching and failures", () => {
     }
   });
 
+  test("two processes meeting one unreadable state report it once", async () => {
+    const reports: string[] = [];
+    const { client, prefix, dispose } = await redisStoreUnderTest(CONFIG);
+    const options = {
+      quitOnClose: false,
+      onUnreadable: (tokenFp: string) => reports.push(tokenFp),
+    };
+    const stores = [
+      new RedisTokenStateStore(client, CONFIG, prefix, options),
+      new RedisTokenStateStore(await connectRedis(REDIS_URL), CONFIG, prefix, {
+        onUnreadable: options.onUnreadable,
+      }),
+    ];
+    try {
+      await client.set(`${prefix}{fp-shared}:s`, "garbage");
+      await Promise.all(
+        stores.map((store, i) =>
+          store.observe("fp-shared", [obs(T0, { partitionKey: `logs/${i}`, offset: 1 })]),
+        ),
+      );
+      // Whichever set the value aside reports it; the other just reads the token again.
+      assert.deepEqual(reports, ["fp-shared"]);
+      const { state } = decodeSnapshot((await client.get(`${prefix}{fp-shared}:s`)) as string);
+      assert.equal(state.totalRequests, 2, "both processes' events counted");
+      assert.equal(await client.get(`${prefix}{fp-shared}:s:unreadable`), "garbage");
+    } finally {
+      await stores[1]?.close();
+      await dispose();
+    }
+  });
+
   test("a write that keeps losing says which tokens were applied before it gave up", async () => {
     const conflicts: number[] = [];
     const { client, prefix, dispose } = await redisStoreUnderTest(CONFIG);
