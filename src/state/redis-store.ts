@@ -251,12 +251,12 @@ export class RedisTokenStateStore implements TokenStateStore {
     if (unreadable.length === 0) return;
     const ttl = String(this.config.ttlMs);
     const moved = await this.sendAll("observe", unreadable, (target, { token, text }) =>
-      target.twSetAside(token.keys.state, `${token.keys.state}:unreadable`, text, ttl),
+      target.twSetAside(token.keys.state, this.keys.keptAside(token.tokenFp), text, ttl),
     );
     // 0: another process set it aside first, or wrote a good state meanwhile.
     for (const [i, { token, reason }] of unreadable.entries()) {
       if (moved[i] !== 1) continue;
-      this.hooks.onUnreadable?.(token.tokenFp, `${token.keys.state}:unreadable`, reason);
+      this.hooks.onUnreadable?.(token.tokenFp, this.keys.keptAside(token.tokenFp), reason);
     }
   }
 

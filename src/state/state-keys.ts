@@ -25,7 +25,9 @@ import { checkTokenFp } from "./state-input.js";
  * |            |        | (at most 64; lives two hours) — shared-egress learning          |
  *
  * An active token has one key; `v`, `c` and `r` appear only once it is
- * revoked, a rule fires or a revocation is claimed. The store reads `s` and
+ * revoked, a rule fires or a revocation is claimed. A state that cannot be
+ * read is kept aside as `P{F}:s:unreadable` (any type, state TTL) and the
+ * token starts afresh. The store reads `s` and
  * `v` for a whole batch in one round trip, applies each token's
  * observations in Node (token-state.ts, the code the embedded store runs)
  * and writes `s` back with a compare-and-set on its version and on `v`
@@ -90,6 +92,11 @@ export class StateKeys {
       cooldowns: `${base}c`,
       revocation: `${base}r`,
     };
+  }
+
+  /** Where a token's unreadable state is kept aside (set-aside-2.lua); same slot as the token. */
+  keptAside(tokenFp: string): string {
+    return `${this.forToken(tokenFp).state}:unreadable`;
   }
 
   /** The shared-egress set of one network and hour; the network is its hash tag. */

@@ -18,6 +18,10 @@ describe("state keys", () => {
     );
   });
 
+  test("keeps an unreadable state aside in the token's own slot", () => {
+    assert.equal(new StateKeys("p:").keptAside("fp"), "p:{fp}:s:unreadable");
+  });
+
   test("refuses a prefix with braces, which would steal the hash tag", () => {
     assert.throws(() => new StateKeys("tw:{prod}:"), { code: "CONFIG_INVALID" });
   });
