@@ -3,7 +3,7 @@ import ipaddr from "ipaddr.js";
 /** `[2001:db8::1]:443`: the only unambiguous way to put a port after an IPv6 address. */
 const BRACKETED = /^\[([^\]]+)\](?::\d{1,5})?$/;
 
-/** `203.0.113.7:51234`, as Envoy's `downstream_remote_address` and Traefik's `ClientAddr` log it. */
+/** `203.0.113.7:51234`: Envoy's `downstream_remote_address`, Traefik's `ClientAddr`. */
 const IPV4_WITH_PORT = /^(\d{1,3}(?:\.\d{1,3}){3}):\d{1,5}$/;
 
 /**

@@ -73,7 +73,7 @@ test("a revoke rule in alert mode yields an alert", async () => {
   assert.equal(await store.isRevoked(FP), false);
 });
 
-test("a revoke at or above revokeScore revokes the token once; a later event only alerts", async () => {
+test("a revoke at or above revokeScore revokes once; a later event only alerts", async () => {
   const { policy, store } = setup();
   const first = event(T0, 1);
   const second = event(T0 + MINUTE, 2);
@@ -94,7 +94,7 @@ test("a revoke at or above revokeScore revokes the token once; a later event onl
   assert.notEqual(again?.id, revoked?.id);
 });
 
-test("the same event decided again revokes again until confirmed, then decides nothing", async () => {
+test("the same event decided again revokes until confirmed, then decides nothing", async () => {
   const { policy, store } = setup();
   const redelivered = event(T0, 7);
   const findings = [finding("many-networks")];
@@ -163,7 +163,7 @@ test("a rule decides at most once per cooldown, in event time", async () => {
   assert.equal(after?.ts, T0 + ten + 1);
 });
 
-test("the decision is named after the highest-scoring decisive finding and keeps them all", async () => {
+test("the decision is named after the top decisive finding and keeps them all", async () => {
   const { policy } = setup();
   const findings = [
     finding("small-revoke", { score: 40, ruleVersion: 2 }),

@@ -44,7 +44,7 @@ after(async () => {
   await webhook.close();
 });
 
-test("a delivery retried after the denylist failed publishes and notifies nothing twice", async () => {
+test("a delivery retried after the denylist failed sends nothing twice", async () => {
   const config = configSchema.parse({
     kafka: {
       brokers: KAFKA_BROKERS,

@@ -37,7 +37,7 @@ export function distinctSetContract(factory: StoreFactory): void {
     });
   });
 
-  test("a network last seen exactly five minutes or an hour ago is outside that window", async () => {
+  test("a network last seen exactly 5 minutes or an hour ago is outside that window", async () => {
     await withStore(factory, {}, async (store) => {
       const stats = await observeEach(store, "fp-edges", [
         at(T0, "198.51.100.1"),
